@@ -1,0 +1,36 @@
+# The two commands a user needs: `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+COQUIAPPS := $(VENV)/bin/coquiapps
+STAMP := $(VENV)/.installed-stamp
+DEMO_DB ?= demo
+
+.PHONY: install demo test browser lint clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml setup.py
+	@command -v $(PYTHON) >/dev/null || { echo "make: $(PYTHON) is missing: install Python 3.11 or newer"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "make: Python 3.11 or newer is needed ($(PYTHON) is older)"; exit 1; }
+	@echo "== creating $(VENV) and installing CoquiAPPs with its test extra"
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+# Debian's chromium for the browser tests; installed with apt-get when root.
+browser:
+	@sh coquiapps/testing/ensure_browser.sh
+
+demo: install
+	@$(PY) -m coquiapps.cli.demo $(DEMO_DB)
+
+test: install browser
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

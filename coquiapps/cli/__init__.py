@@ -1,0 +1,1 @@
+"""The ``coquiapps`` command line: sub-commands of the runtime and of addons."""

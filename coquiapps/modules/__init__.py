@@ -1,0 +1,1 @@
+"""Addons: discovery, manifests, the dependency graph, install/upgrade/uninstall."""

@@ -1,0 +1,1 @@
+"""Test harness: the pytest plugin, database fixtures and helpers for addon tests."""
