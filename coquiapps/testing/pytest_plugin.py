@@ -56,3 +56,78 @@ def pytest_pycollect_makemodule(module_path, parent):
 
 def pytest_configure(config):
     discovery.discover()
+
+
+# -- database fixtures -------------------------------------------------------------------
+ALL_MODULES = object()
+
+
+def _installable_modules() -> tuple[str, ...]:
+    from coquiapps.modules import loading
+
+    good, _bad = loading.all_manifests()
+    return tuple(sorted(name for name, m in good.items() if m.installable))
+
+
+@pytest.fixture(scope="session")
+def base_db() -> str:
+    """Name of a database with only base (and what auto-installs with it)."""
+    from coquiapps.testing import databases
+
+    return databases.template(("base",))
+
+
+@pytest.fixture(scope="session")
+def full_db() -> str:
+    """Name of a database with every installable addon, without demo data."""
+    from coquiapps.testing import databases
+
+    return databases.template(_installable_modules())
+
+
+@pytest.fixture
+def env(full_db):
+    """Superuser environment on the full database, rolled back after the test."""
+    from coquiapps.testing.databases import RollbackEnv
+
+    holder = RollbackEnv(full_db)
+    try:
+        yield holder.env
+    finally:
+        holder.close()
+
+
+@pytest.fixture
+def base_env(base_db):
+    """Superuser environment on the base-only database, rolled back after the test."""
+    from coquiapps.testing.databases import RollbackEnv
+
+    holder = RollbackEnv(base_db)
+    try:
+        yield holder.env
+    finally:
+        holder.close()
+
+
+@pytest.fixture
+def new_db(request):
+    """A factory: ``new_db(modules=('base',), demo=False)`` -> name of a fresh database of this test."""
+    from coquiapps.service import db
+    from coquiapps.testing import databases
+
+    def make(modules=("base",), demo=False, label="new"):
+        name = databases.unique_name(label)
+        databases.register(name)
+        db.create_database(name, demo=demo, modules=[m for m in modules if m != "base"])
+        return name
+
+    return make
+
+
+def pytest_sessionfinish(session, exitstatus):
+    from coquiapps.testing import databases
+
+    try:
+        databases.drop_all()
+    except Exception as exc:  # the run's result matters more than the clean-up
+        print(f"\ncoquiapps: could not drop the test databases: {exc}")

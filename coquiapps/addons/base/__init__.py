@@ -1,0 +1,2 @@
+"""base: the ir.* technical models and res.* users, groups, companies and partners."""
+from . import models, wizard  # noqa: F401

@@ -1,0 +1,36 @@
+from coquiapps import api, fields, models
+
+
+class ResPartner(models.Model):
+    _name = "res.partner"
+    _description = "Contact"
+    _order = "name, id"
+
+    name = fields.Char(index=True)
+    display_name = fields.Char(compute="_compute_display_name")
+    active = fields.Boolean(default=True)
+    is_company = fields.Boolean()
+    type = fields.Selection([("contact", "Contact"), ("delivery", "Delivery Address"),
+                             ("invoice", "Invoice Address"), ("other", "Other Address")], default="contact")
+    parent_id = fields.Many2one("res.partner", "Related Company", index=True)
+    child_ids = fields.One2many("res.partner", "parent_id", "Contacts")
+    company_id = fields.Many2one("res.company", "Company", index=True)
+    email = fields.Char()
+    phone = fields.Char()
+    street = fields.Char()
+    street2 = fields.Char()
+    city = fields.Char()
+    state_name = fields.Char("State")
+    zip = fields.Char()
+    country_code = fields.Char("Country Code", size=2)
+    ref = fields.Char("Reference", index=True)
+    lang = fields.Char("Language", default="en_US")
+    comment = fields.Text("Notes")
+
+    @api.depends("name", "parent_id.name")
+    def _compute_display_name(self):
+        for partner in self:
+            name = partner.name or ""
+            if partner.parent_id and partner.type != "contact":
+                name = f"{partner.parent_id.name}, {name}" if name else partner.parent_id.name
+            partner.display_name = name or f"Contact {partner.id}"

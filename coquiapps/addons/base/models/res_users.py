@@ -1,0 +1,126 @@
+"""Users: login, hashed password, groups, companies."""
+import base64
+import hashlib
+import hmac
+import os
+
+from coquiapps import api, fields, models
+from coquiapps.exceptions import AccessError, UserError
+
+SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+
+
+def hash_password(password: str) -> str:
+    """scrypt with a random salt, encoded as ``scrypt$n$r$p$salt$hash``."""
+    salt = os.urandom(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, dklen=32, **SCRYPT)
+    return "scrypt${n}${r}${p}$".format(**SCRYPT) + "$".join(
+        base64.b64encode(x).decode() for x in (salt, digest))
+
+
+def verify_password(password: str, encoded: str | None) -> bool:
+    try:
+        scheme, n, r, p, salt, digest = (encoded or "").split("$")
+    except ValueError:
+        return False
+    if scheme != "scrypt":
+        return False
+    computed = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt), dklen=32,
+                              n=int(n), r=int(r), p=int(p))
+    return hmac.compare_digest(computed, base64.b64decode(digest))
+
+
+class ResUsers(models.Model):
+    _name = "res.users"
+    _description = "User"
+    _order = "name, login"
+
+    partner_id = fields.Many2one("res.partner", "Related Partner", required=True, ondelete="restrict")
+    name = fields.Char(related="partner_id.name", readonly=False, store=True)
+    email = fields.Char(related="partner_id.email", readonly=False)
+    login = fields.Char(required=True, help="Used to log into the system")
+    password = fields.Char(compute="_compute_password", inverse="_set_password", password=True,
+                           copy=False, help="Write-only: stored as a salted scrypt hash")
+    password_crypt = fields.Char(password=True, copy=False, groups="base.group_system")
+    active = fields.Boolean(default=True)
+    share = fields.Boolean("Portal User", default=False)
+    lang = fields.Char("Language", default="en_US")
+    tz = fields.Char("Timezone", default="UTC")
+    groups_id = fields.Many2many("res.groups", "res_groups_users_rel", "uid", "gid", "Groups")
+    company_id = fields.Many2one("res.company", "Company", required=True,
+                                 default=lambda self: self.env.company.id if self.env.uid else False)
+    company_ids = fields.Many2many("res.company", "res_company_users_rel", "user_id", "cid", "Companies")
+    login_date = fields.Datetime("Latest Login", readonly=True)
+
+    _sql_constraints = [("login_key", "UNIQUE (login)", "You can not have two users with the same login!")]
+
+    def _compute_password(self):
+        for user in self:
+            user.password = False
+
+    def _set_password(self):
+        for user in self:
+            password = user.env.cr.cache.get(user._fields["password"], {}).get(user.id)
+            if password:
+                user.sudo().write({"password_crypt": hash_password(password)})
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        single = isinstance(vals_list, dict)
+        vals_list = [vals_list] if single else vals_list
+        for vals in vals_list:
+            if not vals.get("partner_id"):
+                vals["partner_id"] = self.env["res.partner"].sudo().create(
+                    {"name": vals.get("name") or vals.get("login"), "email": vals.get("email")}).id
+            if vals.get("company_id") and not vals.get("company_ids"):
+                vals["company_ids"] = [(6, 0, [vals["company_id"]])]
+        users = super().create(vals_list)
+        users._add_implied_groups()
+        return users[0] if single else users
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "groups_id" in vals:
+            self._add_implied_groups()
+            self.pool.access_cache.clear()
+        return result
+
+    def _add_implied_groups(self):
+        for user in self.sudo():
+            missing = user.groups_id._with_implied() - user.groups_id
+            if missing:
+                user.write({"groups_id": [(4, g.id) for g in missing]})
+
+    def has_group(self, xmlid: str) -> bool:
+        """Whether this user (default: the environment's) belongs to group ``xmlid``."""
+        uid = self.id if self._ids else self.env.uid
+        group_id = self.env["ir.model.data"].sudo()._xmlid_to_res_id(xmlid, raise_if_not_found=False)
+        if not group_id:
+            return False
+        self.env.cr.execute("SELECT 1 FROM res_groups_users_rel WHERE uid = %s AND gid = %s", (uid, group_id))
+        return self.env.cr.fetchone() is not None
+
+    @api.model
+    def _login(self, login: str, password: str) -> int:
+        """The uid of the active user with this login and password; AccessError otherwise."""
+        self.env.cr.execute(
+            "SELECT id, password_crypt FROM res_users WHERE login = %s AND active", (login,))
+        row = self.env.cr.fetchone()
+        if not row or not password or not verify_password(password, row[1]):
+            raise AccessError("Wrong login/password")
+        self.env.cr.execute("UPDATE res_users SET login_date = now() at time zone 'UTC' WHERE id = %s", (row[0],))
+        return row[0]
+
+    @api.model
+    def check_credentials(self, uid: int, password: str) -> None:
+        self.env.cr.execute("SELECT password_crypt FROM res_users WHERE id = %s AND active", (uid,))
+        row = self.env.cr.fetchone()
+        if not row or not verify_password(password, row[0]):
+            raise AccessError("Wrong login/password")
+
+    def change_password(self, old_password: str, new_password: str) -> bool:
+        self.check_credentials(self.env.uid, old_password)
+        if not new_password:
+            raise UserError("Setting an empty password is not allowed.")
+        self.env.user.sudo().password = new_password
+        return True

@@ -1,0 +1,1 @@
+from . import base_module_update  # noqa: F401

@@ -1,0 +1,930 @@
+"""Models and recordsets.
+
+Addons declare model classes; each database's :class:`~coquiapps.orm.registry.Registry`
+combines every class declaring the same ``_name`` (or ``_inherit``-ing it)
+into one class whose MRO runs from the last module to the first, so
+``super()`` walks the extension chain as in Odoo. Instances of that class are
+recordsets: an environment and a tuple of ids.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import logging
+import re
+from collections import defaultdict
+
+import psycopg2.errors
+from psycopg2 import sql
+
+from coquiapps.orm import fields
+from coquiapps.orm.commands import Command
+from coquiapps.orm.domain import Compiler, DomainError
+from coquiapps.orm.exceptions import AccessError, MissingError, UserError, ValidationError
+
+_logger = logging.getLogger(__name__)
+
+PREFETCH_MAX = 1000
+LOG_ACCESS_FIELDS = ("create_uid", "create_date", "write_uid", "write_date")
+_ORDER_RE = re.compile(r"^\s*([a-z_][a-z0-9_]*)(\s+(asc|desc))?(\s+nulls\s+(first|last))?\s*$", re.I)
+
+
+class MetaModel(type):
+    """Collects the model classes each addon declares, by addon."""
+
+    module_to_models: dict[str, dict[str, type]] = defaultdict(dict)
+
+    def __init__(cls, name, bases, attrs):
+        super().__init__(name, bases, attrs)
+        if not attrs.get("_register", True):
+            return
+        if "_name" not in attrs and "_inherit" not in attrs:
+            return
+        module = cls.__module__
+        if module.startswith("coquiapps.addons."):
+            cls._module = module.split(".")[2]
+            # keyed by qualified name: re-importing an addon replaces, never duplicates
+            MetaModel.module_to_models[cls._module][f"{module}.{cls.__qualname__}"] = cls
+
+
+class BaseModel(metaclass=MetaModel):
+    """Everything a recordset can do; see :class:`Model` for stored models."""
+
+    _register = False
+    _name: str | None = None
+    _inherit: str | list | tuple = ()
+    _description: str | None = None
+    _order = "id"
+    _rec_name: str | None = None
+    _table: str | None = None
+    _auto = False
+    _abstract = True
+    _transient = False
+    _log_access = True
+    _sql_constraints: list = []
+    _module: str | None = None
+    _transient_max_hours = 1.0
+
+    # set on registry classes
+    pool = None
+    _fields: dict = {}
+
+    id = fields.Id("ID", readonly=True)
+    display_name = fields.Char("Display Name", compute="_compute_display_name")
+
+    def __init__(self, env, ids=(), prefetch_ids=None):
+        self.env = env
+        self._ids = tuple(ids)
+        self._prefetch_ids = self._ids if prefetch_ids is None else prefetch_ids
+
+    # -- recordset basics ---------------------------------------------------
+    @property
+    def ids(self) -> list[int]:
+        return list(self._ids)
+
+    def browse(self, ids=()):
+        if isinstance(ids, int):
+            ids = (ids,)
+        elif not ids:
+            ids = ()
+        ids = tuple(ids)
+        return type(self)(self.env, ids, ids)
+
+    def __iter__(self):
+        for rid in self._ids:
+            yield type(self)(self.env, (rid,), self._prefetch_ids)
+
+    def __len__(self):
+        return len(self._ids)
+
+    def __bool__(self):
+        return bool(self._ids)
+
+    def __contains__(self, item):
+        return item._name == self._name and item.id in self._ids
+
+    def __eq__(self, other):
+        return isinstance(other, BaseModel) and other._name == self._name and set(other._ids) == set(self._ids)
+
+    def __hash__(self):
+        return hash((self._name, frozenset(self._ids)))
+
+    def __or__(self, other):
+        return self.browse(list(dict.fromkeys(self._ids + other._ids)))
+
+    def __and__(self, other):
+        keep = set(other._ids)
+        return self.browse([i for i in self._ids if i in keep])
+
+    def __sub__(self, other):
+        drop = set(other._ids)
+        return self.browse([i for i in self._ids if i not in drop])
+
+    def __add__(self, other):
+        return self.browse(self._ids + other._ids)
+
+    def __getitem__(self, key):
+        if isinstance(key, str):
+            return getattr(self, key)
+        if isinstance(key, slice):
+            return self.browse(self._ids[key])
+        return type(self)(self.env, (self._ids[key],), self._prefetch_ids)
+
+    def __repr__(self):
+        return f"{self._name}{self._ids!r}"
+
+    def ensure_one(self):
+        if len(self._ids) != 1:
+            raise ValueError(f"Expected singleton: {self!r}")
+        return self
+
+    def exists(self):
+        if not self._ids or not self._auto:
+            return self
+        self.env.cr.execute(
+            sql.SQL("SELECT id FROM {} WHERE id IN %s").format(sql.Identifier(self._table)),
+            (self._ids,),
+        )
+        found = {row[0] for row in self.env.cr.fetchall()}
+        return self.browse([i for i in self._ids if i in found])
+
+    def mapped(self, func):
+        if isinstance(func, str):
+            recs = self
+            for name in func.split("."):
+                values = [rec[name] for rec in recs]
+                field = recs._fields[name]
+                if field.relational:
+                    ids = []
+                    for value in values:
+                        ids.extend(value._ids)
+                    recs = recs.env[field.comodel_name].browse(list(dict.fromkeys(ids)))
+                else:
+                    return values
+            return recs
+        values = [func(rec) for rec in self]
+        if values and isinstance(values[0], BaseModel):
+            return values[0].browse(list(dict.fromkeys(itertools.chain(*(v._ids for v in values)))))
+        return values
+
+    def filtered(self, func):
+        if isinstance(func, str):
+            name = func
+            return self.browse([rec.id for rec in self if any(rec.mapped(name))])
+        return self.browse([rec.id for rec in self if func(rec)])
+
+    def sorted(self, key=None, reverse=False):
+        if key is None:
+            return self.search([("id", "in", self.ids)]) if not reverse else self.search(
+                [("id", "in", self.ids)])[::-1]
+        if isinstance(key, str):
+            name = key
+            key = lambda rec: rec[name]  # noqa: E731
+        return self.browse([rec.id for rec in sorted(self, key=key, reverse=reverse)])
+
+    # -- environment switches -------------------------------------------------
+    def with_env(self, env):
+        return env.registry[self._name](env, self._ids, self._prefetch_ids)
+
+    def sudo(self, flag=True):
+        return self.with_env(self.env(su=flag))
+
+    def with_user(self, user):
+        uid = user.id if hasattr(user, "_ids") else user
+        return self.with_env(self.env(user=uid, su=False))
+
+    def with_context(self, *args, **kwargs):
+        context = dict(args[0]) if args else dict(self.env.context)
+        context.update(kwargs)
+        return self.with_env(self.env(context=context))
+
+    def with_company(self, company):
+        cid = company.id if hasattr(company, "_ids") else company
+        return self.with_context(allowed_company_ids=[cid])
+
+    # -- field values ---------------------------------------------------------
+    @classmethod
+    def _rec_name_field(cls) -> str:
+        if cls._rec_name:
+            return cls._rec_name
+        return "name" if "name" in cls._fields else "id"
+
+    def _compute_display_name(self):
+        name = self._rec_name_field()
+        for rec in self:
+            value = rec[name] if name != "id" else False
+            rec.display_name = value if value else f"{self._description or self._name},{rec.id}"
+
+    def _get_cache_value(self, field):
+        cache = self.env.cr.cache
+        rid = self._ids[0]
+        values = cache.setdefault(field, {})
+        if rid in values:
+            return values[rid]
+        if (field.compute or field.related) and not field.store:
+            self._compute_into_cache(field)
+        else:
+            self._fetch_field(field)
+        if rid not in values:
+            if field.store and self._auto:
+                raise MissingError(
+                    f"Record does not exist or has been deleted: {self._name}({rid},)"
+                )
+            values[rid] = None
+        return values[rid]
+
+    def _set_cache_value(self, field, value):
+        self.env.cr.cache.setdefault(field, {})[self._ids[0]] = value
+
+    def _prefetch_records(self, field):
+        cache = self.env.cr.cache.get(field, {})
+        ids = [i for i in dict.fromkeys(self._prefetch_ids) if i not in cache and isinstance(i, int)]
+        if self._ids[0] not in ids:
+            ids.insert(0, self._ids[0])
+        return ids[:PREFETCH_MAX]
+
+    def _compute_into_cache(self, field):
+        records = self.browse(self._prefetch_records(field))
+        records = records if records else self
+        env = records.env
+        computing = env.cr.computing.setdefault(field, set())
+        computing.update(records._ids)
+        try:
+            if field.related:
+                for rec in records:
+                    value = rec.sudo()
+                    for name in field.related.split("."):
+                        value = value[:1][name] if isinstance(value, BaseModel) else False
+                    target = value
+                    if isinstance(target, BaseModel):
+                        target = target.with_env(env)
+                        rec._set_cache_value(field, target.id if field.type == "many2one" else target._ids)
+                    else:
+                        rec._set_cache_value(field, None if target is False and field.type not in (
+                            "boolean", "integer", "float", "monetary") else target)
+            else:
+                method = getattr(records, field.compute) if isinstance(field.compute, str) else None
+                if method is None:
+                    field.compute(records)
+                else:
+                    method()
+        finally:
+            computing.difference_update(records._ids)
+            if not computing:
+                env.cr.computing.pop(field, None)
+
+    def _fetch_field(self, field):
+        """Read ``field`` (and the other plain columns) for the prefetch set."""
+        if not self._auto:
+            return
+        self.check_access_rights("read")
+        ids = self._prefetch_records(field)
+        cr = self.env.cr
+        if field.type == "one2many":
+            comodel = self.env[field.comodel_name].with_context(active_test=False).sudo()
+            lines = comodel.search([(field.inverse_name, "in", ids)])
+            grouped = defaultdict(list)
+            inverse = comodel._fields[field.inverse_name]
+            for line in lines:
+                grouped[line._get_cache_value(inverse)].append(line.id)
+            active = "active" in comodel._fields and self.env.context.get("active_test", True)
+            for rid in ids:
+                values = grouped.get(rid, [])
+                if active:
+                    values = [v for v in values if comodel.browse(v).active]
+                cr.cache.setdefault(field, {})[rid] = tuple(values)
+            return
+        if field.type == "many2many":
+            comodel = self.env[field.comodel_name]
+            query = sql.SQL(
+                "SELECT r.{c1}, r.{c2} FROM {rel} r JOIN {cotable} c ON c.id = r.{c2} "
+                "WHERE r.{c1} IN %s ORDER BY {order}"
+            ).format(
+                c1=sql.Identifier(field.column1), c2=sql.Identifier(field.column2),
+                rel=sql.Identifier(field.relation), cotable=sql.Identifier(comodel._table),
+                order=comodel._order_sql("c"),
+            )
+            cr.execute(query, (tuple(ids),))
+            grouped = defaultdict(list)
+            for left, right in cr.fetchall():
+                grouped[left].append(right)
+            for rid in ids:
+                cr.cache.setdefault(field, {})[rid] = tuple(grouped.get(rid, ()))
+            return
+        columns = [f for f in self._fields.values() if f.column and f.type != "binary"]
+        if field not in columns:
+            columns.append(field)
+        query = sql.SQL("SELECT id, {} FROM {} WHERE id IN %s").format(
+            sql.SQL(", ").join(sql.Identifier(f.name) for f in columns), sql.Identifier(self._table)
+        )
+        cr.execute(query, (tuple(ids),))
+        for row in cr.fetchall():
+            rid = row[0]
+            for f, value in zip(columns, row[1:], strict=True):
+                cache = cr.cache.setdefault(f, {})
+                if rid not in cache:
+                    if f.type == "monetary" and value is not None:
+                        value = float(value)
+                    cache[rid] = value
+
+    def invalidate_recordset(self, fnames=None):
+        self.env.cr.cache.clear()
+
+    def invalidate_model(self, fnames=None):
+        self.env.cr.cache.clear()
+
+    # -- access rights -------------------------------------------------------
+    def check_access_rights(self, operation: str, raise_exception: bool = True) -> bool:
+        if self.env.su:
+            return True
+        allowed = self.env["ir.model.access"]._check(self._name, operation, self.env.uid)
+        if not allowed and raise_exception:
+            raise AccessError(
+                f"You are not allowed to {operation} '{self._description or self._name}' "
+                f"({self._name}) records."
+            )
+        return allowed
+
+    def _rule_domain(self, operation: str) -> list:
+        if self.env.su or "ir.rule" not in self.pool:
+            return []
+        return self.env["ir.rule"]._compute_domain(self._name, operation)
+
+    def check_access_rule(self, operation: str) -> None:
+        domain = self._rule_domain(operation)
+        if not domain or not self._ids:
+            return
+        allowed = self.sudo().with_context(active_test=False).search(
+            [("id", "in", list(self._ids))] + domain
+        )
+        if len(allowed) != len(set(self._ids)):
+            raise AccessError(
+                f"You may not {operation} these '{self._description or self._name}' records "
+                f"(record rules of {self._name})."
+            )
+
+    def check_access(self, operation: str) -> None:
+        self.check_access_rights(operation)
+        self.check_access_rule(operation)
+
+    def _check_field_groups(self, names, operation: str) -> None:
+        if self.env.su:
+            return
+        user = self.env.user
+        for name in names:
+            field = self._fields[name]
+            if field.groups and not any(user.has_group(g.strip()) for g in field.groups.split(",")):
+                raise AccessError(
+                    f"You are not allowed to {operation} the field '{field.string}' ({field}): "
+                    f"it is restricted to {field.groups}."
+                )
+
+    def _readable_fields(self) -> list[str]:
+        if self.env.su:
+            return list(self._fields)
+        user = self.env.user
+        return [
+            name for name, f in self._fields.items()
+            if not f.groups or any(user.has_group(g.strip()) for g in f.groups.split(","))
+        ]
+
+    # -- search -------------------------------------------------------------
+    def _where_calc(self, domain, alias=None):
+        alias = alias or self._table
+        domain = list(domain or [])
+        if "active" in self._fields and self.env.context.get("active_test", True):
+            if not any(isinstance(t, (list, tuple)) and t[0] == "active" for t in domain):
+                domain = [("active", "=", True)] + domain
+        domain = domain + self._rule_domain("read")
+        try:
+            return Compiler(self, alias).compile(domain)
+        except DomainError:
+            raise
+        except (KeyError, TypeError) as exc:
+            raise DomainError(f"invalid domain {domain!r} on {self._name}: {exc}") from exc
+
+    def _order_sql(self, alias, order=None) -> sql.Composable:
+        parts = []
+        for term in (order or self._order or "id").split(","):
+            match = _ORDER_RE.match(term)
+            if not match:
+                raise ValueError(f"invalid order {term!r} on {self._name}")
+            name, direction = match.group(1), (match.group(3) or "ASC").upper()
+            field = self._fields.get(name)
+            if field is None or not field.column:
+                raise ValueError(f"cannot sort {self._name} by {name!r}: not a stored field")
+            nulls = match.group(5)
+            clause = sql.SQL("{}.{} " + direction).format(sql.Identifier(alias), sql.Identifier(name))
+            if nulls:
+                clause = sql.SQL("{} NULLS " + nulls.upper()).format(clause)
+            parts.append(clause)
+        if not any(p for p in (order or self._order or "id").split(",") if p.strip().split()[0] == "id"):
+            parts.append(sql.SQL("{}.id").format(sql.Identifier(alias)))
+        return sql.SQL(", ").join(parts)
+
+    def _search(self, domain, offset=0, limit=None, order=None, count=False):
+        self.check_access_rights("read")
+        if not self._auto:
+            return 0 if count else []
+        alias = self._table
+        where = self._where_calc(domain, alias)
+        if count:
+            query = sql.SQL("SELECT count(1) FROM {} WHERE {}").format(sql.Identifier(self._table), where)
+            self.env.cr.execute(query)
+            return self.env.cr.fetchone()[0]
+        query = sql.SQL("SELECT {}.id FROM {} WHERE {} ORDER BY {}").format(
+            sql.Identifier(alias), sql.Identifier(self._table), where, self._order_sql(alias, order)
+        )
+        params = []
+        if limit:
+            query = sql.SQL("{} LIMIT %s").format(query)
+            params.append(int(limit))
+        if offset:
+            query = sql.SQL("{} OFFSET %s").format(query)
+            params.append(int(offset))
+        self.env.cr.execute(query, params)
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    def search(self, domain, offset=0, limit=None, order=None, count=False):
+        if count:
+            return self._search(domain, count=True)
+        return self.browse(self._search(domain, offset, limit, order))
+
+    def search_count(self, domain, limit=None) -> int:
+        return self._search(domain, count=True)
+
+    def search_read(self, domain=None, fields=None, offset=0, limit=None, order=None):
+        return self.search(domain or [], offset, limit, order).read(fields)
+
+    def name_search(self, name="", args=None, operator="ilike", limit=100):
+        domain = list(args or [])
+        if name:
+            domain.append((self._rec_name_field(), operator, name))
+        return [(rec.id, rec.display_name) for rec in self.search(domain, limit=limit)]
+
+    def name_get(self):
+        return [(rec.id, rec.display_name) for rec in self]
+
+    def filtered_domain(self, domain):
+        if not domain:
+            return self
+        found = set(self.search([("id", "in", self.ids)] + list(domain)).ids)
+        return self.browse([i for i in self._ids if i in found])
+
+    # -- read ------------------------------------------------------------------
+    def read(self, fields=None, load="_classic_read"):
+        self.check_access_rights("read")
+        self.check_access_rule("read")
+        names = list(fields) if fields else self._readable_fields()
+        unknown = [n for n in names if n not in self._fields]
+        if unknown:
+            raise ValueError(f"Invalid field {unknown[0]!r} on model {self._name!r}")
+        self._check_field_groups(names, "read")
+        result = []
+        for rec in self:
+            row = {"id": rec.id}
+            for name in names:
+                field = self._fields[name]
+                # write-only fields (passwords, secrets) never leave the server once saved
+                row[name] = False if field.password else field.convert_to_read(rec[name], rec)
+            result.append(row)
+        return result
+
+    @classmethod
+    def fields_get(cls, allfields=None, attributes=None):
+        result = {}
+        for name, field in cls._fields.items():
+            if allfields and name not in allfields:
+                continue
+            info = field.describe()
+            if attributes:
+                info = {k: v for k, v in info.items() if k in attributes}
+            result[name] = info
+        return result
+
+    def default_get(self, fields_list):
+        values = {}
+        context = self.env.context
+        for name in fields_list:
+            field = self._fields.get(name)
+            if field is None:
+                continue
+            if f"default_{name}" in context:
+                values[name] = context[f"default_{name}"]
+            elif field.default is not None:
+                default = field.default
+                values[name] = default(self) if callable(default) else default
+        if "ir.default" in self.pool:
+            for name, value in self.env["ir.default"]._defaults_for(self._name).items():
+                if name in fields_list and name not in values:
+                    values[name] = value
+        return values
+
+    # -- create / write / unlink -------------------------------------------------
+    def _check_field_names(self, vals):
+        for name in vals:
+            if name not in self._fields:
+                raise ValueError(f"Invalid field {name!r} on model {self._name!r}")
+
+    def create(self, vals_list):
+        single = isinstance(vals_list, dict)
+        if single:
+            vals_list = [vals_list]
+        if not vals_list:
+            return self.browse()
+        self.check_access_rights("create")
+        if not self._auto:
+            raise UserError(f"{self._name} is abstract and has no records")
+        cr = self.env.cr
+        now = fields.Datetime.now()
+        ids = []
+        deferred = []
+        for vals in vals_list:
+            self._check_field_names(vals)
+            self._check_field_groups([n for n in vals if n not in LOG_ACCESS_FIELDS], "write")
+            defaults = self.default_get([n for n in self._fields if n not in vals])
+            vals = {**defaults, **vals}
+            columns, x2many, inverse = {}, {}, {}
+            for name, value in vals.items():
+                field = self._fields[name]
+                if field.type in ("one2many", "many2many") and field.store:
+                    x2many[name] = value
+                elif field.column:
+                    columns[name] = field.convert_to_column(field.convert_to_cache(value, self))
+                elif field.inverse:
+                    inverse[name] = value
+            if self._log_access:
+                columns.setdefault("create_uid", self.env.uid)
+                columns.setdefault("write_uid", self.env.uid)
+                columns.setdefault("create_date", now)
+                columns.setdefault("write_date", now)
+            self._check_required(columns, creating=True)
+            query = sql.SQL("INSERT INTO {} ({}) VALUES ({}) RETURNING id").format(
+                sql.Identifier(self._table),
+                sql.SQL(", ").join(sql.Identifier(c) for c in columns),
+                sql.SQL(", ").join(sql.Placeholder() * len(columns)),
+            ) if columns else sql.SQL("INSERT INTO {} DEFAULT VALUES RETURNING id").format(
+                sql.Identifier(self._table))
+            with self._translate_db_errors():
+                cr.execute(query, list(columns.values()))
+            rid = cr.fetchone()[0]
+            ids.append(rid)
+            deferred.append((rid, x2many, inverse, set(vals)))
+        records = self.browse(ids)
+        cr.cache.clear()
+        for rid, x2many, inverse, _ in deferred:
+            record = self.browse(rid)
+            for name, commands in x2many.items():
+                record._write_x2many(self._fields[name], commands)
+            if inverse:
+                record._write_inverse(inverse)
+        cr.cache.clear()
+        stored_computes = [f for f in self._fields.values() if f.compute and f.store]
+        if stored_computes:
+            records._recompute_stored(stored_computes)
+        names = set().union(*(d[3] for d in deferred)) | {f.name for f in stored_computes}
+        records._modified(names, created=True)
+        records._validate_fields(names)
+        if not self.env.su:
+            records.check_access_rule("create")
+        return records[0] if single else records
+
+    def _check_required(self, columns, creating):
+        for name, field in self._fields.items():
+            if not (field.required and field.column):
+                continue
+            if (creating and columns.get(name) is None) or (not creating and name in columns and columns[name] is None):
+                raise ValidationError(
+                    f"The field '{field.string}' ({name}) is required on "
+                    f"'{self._description or self._name}'."
+                )
+
+    def write(self, vals):
+        if not self._ids:
+            return True
+        self._check_field_names(vals)
+        self.check_access_rights("write")
+        self.check_access_rule("write")
+        self._check_field_groups(list(vals), "write")
+        columns, x2many, inverse = {}, {}, {}
+        for name, value in vals.items():
+            field = self._fields[name]
+            if name == "id":
+                raise UserError("the id of a record cannot be changed")
+            if field.type in ("one2many", "many2many") and field.store:
+                x2many[name] = value
+            elif field.column:
+                columns[name] = field.convert_to_column(field.convert_to_cache(value, self))
+            elif field.inverse:
+                inverse[name] = value
+            else:
+                raise UserError(f"field {field} is computed and cannot be written")
+        self._check_required(columns, creating=False)
+        if self._log_access and self._auto:
+            columns.setdefault("write_uid", self.env.uid)
+            columns["write_date"] = fields.Datetime.now()
+        if columns and self._auto:
+            query = sql.SQL("UPDATE {} SET {} WHERE id IN %s").format(
+                sql.Identifier(self._table),
+                sql.SQL(", ").join(sql.SQL("{} = %s").format(sql.Identifier(c)) for c in columns),
+            )
+            with self._translate_db_errors():
+                self.env.cr.execute(query, list(columns.values()) + [self._ids])
+        self.env.cr.cache.clear()
+        for name, commands in x2many.items():
+            for rec in self:
+                rec._write_x2many(self._fields[name], commands)
+        if inverse:
+            self._write_inverse(inverse)
+        self.env.cr.cache.clear()
+        self._modified(set(vals))
+        self._validate_fields(set(vals))
+        return True
+
+    def _write_inverse(self, values):
+        computing = self.env.cr.computing
+        for name, value in values.items():
+            field = self._fields[name]
+            computing.setdefault(field, set()).update(self._ids)
+            try:
+                for rec in self:
+                    rec._set_cache_value(field, field.convert_to_cache(value, rec) if not field.relational
+                                         else value)
+                getattr(self, field.inverse)()
+            finally:
+                computing.pop(field, None)
+
+    def _write_x2many(self, field, commands):
+        """Apply Odoo's x2many commands to a single record."""
+        comodel = self.env[field.comodel_name]
+        if isinstance(commands, BaseModel):
+            commands = [Command.set(commands.ids)]
+        elif commands and all(isinstance(c, int) for c in commands):
+            commands = [Command.set(commands)]
+        for command in commands or []:
+            code = command[0]
+            if code == Command.CREATE:
+                values = dict(command[2] or {})
+                if field.type == "one2many":
+                    values[field.inverse_name] = self.id
+                    comodel.create(values)
+                else:
+                    self._m2m_link(field, [comodel.create(values).id])
+            elif code == Command.UPDATE:
+                comodel.browse(command[1]).write(command[2])
+            elif code == Command.DELETE:
+                comodel.browse(command[1]).unlink()
+            elif code == Command.UNLINK:
+                if field.type == "one2many":
+                    line = comodel.browse(command[1])
+                    if comodel._fields[field.inverse_name].required:
+                        line.unlink()
+                    else:
+                        line.write({field.inverse_name: False})
+                else:
+                    self._m2m_unlink(field, [command[1]])
+            elif code == Command.LINK:
+                if field.type == "one2many":
+                    comodel.browse(command[1]).write({field.inverse_name: self.id})
+                else:
+                    self._m2m_link(field, [command[1]])
+            elif code in (Command.CLEAR, Command.SET):
+                target = list(command[2]) if code == Command.SET else []
+                if field.type == "one2many":
+                    current = self.with_context(active_test=False)[field.name]
+                    stale = current.filtered(lambda r: r.id not in target)
+                    if stale:
+                        if comodel._fields[field.inverse_name].required:
+                            stale.unlink()
+                        else:
+                            stale.write({field.inverse_name: False})
+                    if target:
+                        comodel.browse(target).write({field.inverse_name: self.id})
+                else:
+                    self.env.cr.execute(
+                        sql.SQL("DELETE FROM {} WHERE {} = %s").format(
+                            sql.Identifier(field.relation), sql.Identifier(field.column1)),
+                        (self.id,),
+                    )
+                    self._m2m_link(field, target)
+            else:
+                raise ValueError(f"unknown x2many command {command!r} for {field}")
+            self.env.cr.cache.clear()
+
+    def _m2m_link(self, field, ids):
+        if not ids:
+            return
+        self.env.cr.execute_values(
+            sql.SQL("INSERT INTO {} ({}, {}) VALUES %s ON CONFLICT DO NOTHING").format(
+                sql.Identifier(field.relation), sql.Identifier(field.column1), sql.Identifier(field.column2),
+            ).as_string(self.env.cr.connection),
+            [(self.id, i) for i in ids],
+        )
+
+    def _m2m_unlink(self, field, ids):
+        self.env.cr.execute(
+            sql.SQL("DELETE FROM {} WHERE {} = %s AND {} IN %s").format(
+                sql.Identifier(field.relation), sql.Identifier(field.column1), sql.Identifier(field.column2)),
+            (self.id, tuple(ids)),
+        )
+
+    def unlink(self):
+        if not self._ids:
+            return True
+        self.check_access_rights("unlink")
+        self.check_access_rule("unlink")
+        for cls in type(self).__mro__:
+            for attr in vars(cls).values():
+                if callable(attr) and hasattr(attr, "_ondelete"):
+                    attr(self)
+        dependents = self._dependent_records(set(self._fields))
+        cr = self.env.cr
+        if "ir.model.data" in self.pool and self._name != "ir.model.data":
+            cr.execute("DELETE FROM ir_model_data WHERE model = %s AND res_id IN %s", (self._name, self._ids))
+        with self._translate_db_errors():
+            cr.execute(
+                sql.SQL("DELETE FROM {} WHERE id IN %s").format(sql.Identifier(self._table)), (self._ids,)
+            )
+        cr.cache.clear()
+        for field, records in dependents:
+            records = records.exists()
+            if records:
+                records._recompute_stored([field])
+        return True
+
+    def _translate_db_errors(self):
+        model = self
+
+        class _Translate:
+            def __enter__(self):
+                return self
+
+            def __exit__(self, exc_type, exc, tb):
+                if exc_type is None or not issubclass(exc_type, psycopg2.Error):
+                    return False
+                raise model._db_error_message(exc) from exc
+
+        return _Translate()
+
+    def _db_error_message(self, exc) -> Exception:
+        diag = getattr(exc, "diag", None)
+        constraint = getattr(diag, "constraint_name", None) or ""
+        for name, _definition, message in self._sql_constraints:
+            if constraint == f"{self._table}_{name}":
+                return ValidationError(message)
+        if isinstance(exc, psycopg2.errors.NotNullViolation):
+            column = getattr(diag, "column_name", "")
+            field = self._fields.get(column)
+            label = field.string if field else column
+            return ValidationError(f"The field '{label}' ({column}) is required on "
+                                   f"'{self._description or self._name}'.")
+        if isinstance(exc, psycopg2.errors.ForeignKeyViolation):
+            table = getattr(diag, "table_name", "")
+            return UserError(
+                f"The operation cannot be completed: a record of '{self._description or self._name}' "
+                f"is referenced by another record (table {table}, constraint {constraint})."
+            )
+        if isinstance(exc, psycopg2.errors.UniqueViolation):
+            return ValidationError(f"A record of '{self._description or self._name}' with the same "
+                                   f"values already exists ({constraint}).")
+        return UserError(f"database error on {self._name}: {str(exc).strip().splitlines()[0]}")
+
+    # -- computed fields and constraints ----------------------------------------
+    def _recompute_stored(self, fields_to_compute):
+        """Compute stored fields of these records and write the results."""
+        records = self.exists().sudo().with_context(active_test=False)
+        if not records:
+            return
+        cr = self.env.cr
+        for field in fields_to_compute:
+            cr.cache.pop(field, None)
+            records = records.browse(records._ids)
+            computing = cr.computing.setdefault(field, set())
+            computing.update(records._ids)
+            try:
+                if field.related:
+                    records._compute_into_cache(field)
+                else:
+                    getattr(records, field.compute)()
+            finally:
+                computing.difference_update(records._ids)
+                if not computing:
+                    cr.computing.pop(field, None)
+            values = cr.cache.get(field, {})
+            for rid in records._ids:
+                value = field.convert_to_column(values.get(rid))
+                cr.execute(
+                    sql.SQL("UPDATE {} SET {} = %s WHERE id = %s").format(
+                        sql.Identifier(self._table), sql.Identifier(field.name)),
+                    (value, rid),
+                )
+        cr.cache.clear()
+        records._modified({f.name for f in fields_to_compute})
+
+    def _dependent_records(self, names, created=False):
+        """Stored computed fields (anywhere) depending on ``names`` of these records."""
+        result = []
+        for (model_name, path_prefix, field), trigger_names in self.pool.field_triggers.get(self._name, {}).items():
+            if created and not path_prefix:
+                continue  # create() computed this model's own stored fields already
+            if not (trigger_names & names) and not created:
+                continue
+            target_model = self.env[model_name].sudo().with_context(active_test=False)
+            if path_prefix:
+                targets = target_model.search([(path_prefix, "in", list(self._ids))])
+            else:
+                targets = target_model.browse(self._ids)
+            if targets:
+                result.append((field, targets))
+        return result
+
+    def _modified(self, names, created=False):
+        depth = self.env.cr.__dict__.setdefault("_modified_depth", 0)
+        if depth > 20:
+            raise RecursionError(f"computed fields depend on each other in a loop ({self._name})")
+        self.env.cr._modified_depth = depth + 1
+        try:
+            for field, targets in self._dependent_records(names, created):
+                targets._recompute_stored([field])
+        finally:
+            self.env.cr._modified_depth = depth
+
+    def _validate_fields(self, names):
+        for cls in type(self).__mro__:
+            for attr_name, attr in vars(cls).items():
+                checked = getattr(attr, "_constrains", None)
+                if checked and set(checked) & set(names):
+                    getattr(self, attr_name)()
+
+    # -- misc -------------------------------------------------------------------
+    def copy_data(self, default=None):
+        self.ensure_one()
+        values = {}
+        for name, field in self._fields.items():
+            if name in ("id", *LOG_ACCESS_FIELDS) or not field.copy or not field.store:
+                continue
+            value = self[name]
+            if field.type == "many2one":
+                value = value.id
+            elif field.type == "many2many":
+                value = [Command.set(value.ids)]
+            elif field.type == "one2many":
+                value = [Command.create(line.copy_data()[0]) for line in value]
+                inverse = field.inverse_name
+                for cmd in value:
+                    cmd[2].pop(inverse, None)
+            values[name] = value
+        values.update(default or {})
+        return [values]
+
+    def copy(self, default=None):
+        return self.create(self.copy_data(default)[0])
+
+    def toggle_active(self):
+        for rec in self:
+            rec.active = not rec.active
+
+    def action_archive(self):
+        return self.write({"active": False})
+
+    def action_unarchive(self):
+        return self.write({"active": True})
+
+    def get_external_id(self):
+        data = self.env["ir.model.data"].sudo().search([("model", "=", self._name), ("res_id", "in", self.ids)])
+        return {d.res_id: f"{d.module}.{d.name}" for d in data}
+
+    def _vacuum_transient(self):
+        """Delete transient records older than ``_transient_max_hours``."""
+        if not self._transient:
+            return 0
+        limit = fields.Datetime.now() - dt.timedelta(hours=self._transient_max_hours)
+        self.env.cr.execute(
+            sql.SQL("DELETE FROM {} WHERE COALESCE(write_date, create_date) < %s").format(
+                sql.Identifier(self._table)),
+            (limit,),
+        )
+        return self.env.cr.rowcount
+
+
+class AbstractModel(BaseModel):
+    """A mixin: fields and methods for other models, no table."""
+
+    _register = False
+    _auto = False
+    _abstract = True
+
+
+class Model(BaseModel):
+    """A stored model: one table, one row per record."""
+
+    _register = False
+    _auto = True
+    _abstract = False
+
+
+class TransientModel(Model):
+    """Records kept a short while (wizards); vacuumed by a scheduled action."""
+
+    _register = False
+    _transient = True

@@ -1,0 +1,259 @@
+"""The registry: a database's models, built from the addons installed in it."""
+from __future__ import annotations
+
+import importlib
+import logging
+import threading
+from collections import defaultdict
+from collections.abc import Mapping
+
+from coquiapps.orm import fields
+from coquiapps.orm.models import BaseModel, MetaModel
+
+_logger = logging.getLogger(__name__)
+
+
+class RegistryError(TypeError):
+    """Model definitions do not fit together; the message names the model and module."""
+
+
+class Registry(Mapping):
+    """Models by name, for one database and one list of modules."""
+
+    registries: dict[str, Registry] = {}
+    _lock = threading.RLock()
+
+    def __init__(self, dbname: str, modules: list[str]):
+        self.dbname = dbname
+        self.modules = list(modules)
+        self.models: dict[str, type] = {}
+        self.field_triggers: dict[str, dict] = {}
+        self.access_cache: dict = {}
+        self.sequence: int | None = None
+        self._build()
+
+    # -- Mapping ------------------------------------------------------------------
+    def __getitem__(self, name):
+        try:
+            return self.models[name]
+        except KeyError:
+            raise KeyError(f"model {name!r} does not exist in database {self.dbname!r}") from None
+
+    def __iter__(self):
+        return iter(self.models)
+
+    def __len__(self):
+        return len(self.models)
+
+    def __contains__(self, name):
+        return name in self.models
+
+    # -- lifecycle -----------------------------------------------------------------
+    @classmethod
+    def get(cls, dbname: str) -> Registry:
+        """The registry of ``dbname``, loaded from its installed modules on first use."""
+        with cls._lock:
+            registry = cls.registries.get(dbname)
+            if registry is None:
+                registry = cls.load(dbname)
+            return registry
+
+    @classmethod
+    def load(cls, dbname: str) -> Registry:
+        """(Re)build the registry of ``dbname`` from the modules installed there."""
+        from coquiapps import sql_db
+        from coquiapps.modules import discovery
+
+        discovery.discover(_addons_path())
+        with sql_db.cursor(dbname) as cr:
+            cr.execute("SELECT to_regclass('ir_module_module') IS NOT NULL")
+            if not cr.fetchone()[0]:
+                raise RegistryError(f"database {dbname!r} is not a CoquiAPPs database (no ir_module_module)")
+            cr.execute("SELECT name FROM ir_module_module WHERE state IN ('installed', 'to upgrade', 'to remove')")
+            installed = {row[0] for row in cr.fetchall()}
+            cr.execute("SELECT m.name, array_agg(d.depends_on) FROM ir_module_module_dependency d "
+                       "JOIN ir_module_module m ON m.id = d.module_id GROUP BY m.name")
+            depends = {name: deps for name, deps in cr.fetchall()}
+            sequence = _read_sequence(cr)
+        order = _topological(installed, depends)
+        registry = cls(dbname, order)
+        registry.sequence = sequence
+        with cls._lock:
+            cls.registries[dbname] = registry
+        return registry
+
+    @classmethod
+    def delete(cls, dbname: str) -> None:
+        with cls._lock:
+            cls.registries.pop(dbname, None)
+
+    def check_signaling(self, cr) -> Registry:
+        """The up-to-date registry: reloaded when another process changed the modules."""
+        if _read_sequence(cr) != self.sequence:
+            return Registry.load(self.dbname)
+        return self
+
+    # -- building ------------------------------------------------------------------
+    def _build(self) -> None:
+        definitions: dict[str, list[type]] = defaultdict(list)
+        parents: dict[str, list[str]] = defaultdict(list)
+        for module in self.modules:
+            importlib.import_module(f"coquiapps.addons.{module}")
+            for cls in MetaModel.module_to_models.get(module, {}).values():
+                inherit = cls.__dict__.get("_inherit", ())
+                inherit = [inherit] if isinstance(inherit, str) else list(inherit)
+                name = cls.__dict__.get("_name") or (inherit[0] if len(inherit) == 1 else None)
+                if not name:
+                    raise RegistryError(f"{cls.__module__}.{cls.__name__}: a model needs _name or a single _inherit")
+                if name not in definitions and name in inherit:
+                    raise RegistryError(
+                        f"model {name!r} cannot be extended by module {module!r}: it is not defined "
+                        f"by {module!r} or its dependencies"
+                    )
+                for parent in inherit:
+                    if parent == name:
+                        continue
+                    if parent not in definitions:
+                        raise RegistryError(
+                            f"model {name!r} (module {module!r}) inherits unknown model {parent!r}"
+                        )
+                    if parent not in parents[name]:
+                        parents[name].append(parent)
+                definitions[name].append(cls)
+        built: dict[str, type] = {}
+
+        def build(name: str, chain=()) -> type:
+            if name in built:
+                return built[name]
+            if name in chain:
+                raise RegistryError(f"models inherit each other in a loop: {' -> '.join(chain + (name,))}")
+            bases = tuple(reversed(definitions[name]))
+            bases += tuple(build(parent, chain + (name,)) for parent in parents[name])
+            first = definitions[name][0]
+            attrs = {"_name": name, "_register": False, "pool": self, "_module": first._module,
+                     "_inherit_children": []}
+            if "_table" not in first.__dict__ or first.__dict__.get("_table") is None:
+                attrs["_table"] = name.replace(".", "_")
+            try:
+                model_cls = type(name, bases, attrs)
+            except TypeError as exc:
+                raise RegistryError(f"model {name!r} cannot be built: {exc}") from exc
+            built[name] = model_cls
+            return model_cls
+
+        for name in definitions:
+            build(name)
+        self.models = built
+        for model_cls in built.values():
+            self._setup_fields(model_cls)
+        for model_cls in built.values():
+            for field in model_cls._fields.values():
+                field.setup(model_cls)
+        self._setup_triggers()
+
+    def _setup_fields(self, model_cls) -> None:
+        """Give the model class fresh fields merged along its MRO (later classes refine)."""
+        merged: dict[str, fields.Field] = {}
+        for klass in reversed(model_cls.__mro__):
+            for name, value in vars(klass).items():
+                if isinstance(value, fields.Field):
+                    merged[name] = value if name not in merged else _refine(merged[name], value)
+        if model_cls._auto and model_cls._log_access:
+            merged.setdefault("create_uid", fields.Many2one("res.users", "Created by", readonly=True))
+            merged.setdefault("create_date", fields.Datetime("Created on", readonly=True))
+            merged.setdefault("write_uid", fields.Many2one("res.users", "Last Updated by", readonly=True))
+            merged.setdefault("write_date", fields.Datetime("Last Updated on", readonly=True))
+        model_cls._fields = {}
+        for name, definition in merged.items():
+            field = definition.new_copy()
+            field.name = name
+            field.model_name = model_cls._name
+            setattr(model_cls, name, field)
+            model_cls._fields[name] = field
+        if "res.users" not in self.models:
+            for name in ("create_uid", "write_uid"):
+                model_cls._fields.pop(name, None)
+
+    def _setup_triggers(self) -> None:
+        """For each stored computed field, which changes (model, field) must recompute it."""
+        triggers: dict[str, dict] = defaultdict(lambda: defaultdict(set))
+        for model_cls in self.models.values():
+            for field in model_cls._fields.values():
+                if not (field.store and (field.compute or field.related)):
+                    continue
+                method = getattr(model_cls, field.compute, None) if isinstance(field.compute, str) else None
+                paths = list(getattr(method, "_depends", ()) or field.depends)
+                if field.related:
+                    paths.append(field.related)
+                for path in paths:
+                    current = model_cls
+                    parts = path.strip().split(".")
+                    for index, part in enumerate(parts):
+                        if part not in current._fields:
+                            raise RegistryError(f"field {field} depends on unknown field {path!r}")
+                        prefix = ".".join(parts[:index])
+                        triggers[current._name][(model_cls._name, prefix, field)].add(part)
+                        sub = current._fields[part]
+                        if sub.relational and index + 1 < len(parts):
+                            current = self.models[sub.comodel_name]
+        self.field_triggers = {k: dict(v) for k, v in triggers.items()}
+
+    # -- schema --------------------------------------------------------------------
+    def init_models(self, cr, model_names=None) -> list[str]:
+        """Create or migrate the tables of these models (all by default); returns what changed."""
+        from coquiapps.orm import schema
+
+        changes: list[str] = []
+        names = list(model_names or self.models)
+        for name in names:
+            model_cls = self.models[name]
+            if model_cls._auto:
+                changes += schema.sync_table(cr, model_cls)
+        for name in names:
+            model_cls = self.models[name]
+            if model_cls._auto:
+                changes += schema.sync_relations(cr, model_cls)
+        return changes
+
+
+def _refine(previous: fields.Field, new: fields.Field) -> fields.Field:
+    """A field redefined by _inherit keeps the earlier arguments it does not override."""
+    if type(new) is not type(previous) and not isinstance(previous, fields.Id):
+        return new
+    return previous.new_copy(**new.args)
+
+
+def _read_sequence(cr):
+    cr.execute("SELECT to_regclass('coquiapps_registry_signaling') IS NOT NULL")
+    if not cr.fetchone()[0]:
+        return None
+    cr.execute("SELECT last_value FROM coquiapps_registry_signaling")
+    return cr.fetchone()[0]
+
+
+def _topological(names: set[str], depends: dict[str, list]) -> list[str]:
+    order: list[str] = []
+    seen: set[str] = set()
+
+    def visit(name):
+        if name in seen:
+            return
+        seen.add(name)
+        for dep in sorted(d for d in depends.get(name) or [] if d):
+            if dep in names:
+                visit(dep)
+        order.append(name)
+
+    for name in sorted(names):
+        visit(name)
+    return order
+
+
+def _addons_path() -> list[str]:
+    from coquiapps.tools import config
+
+    return config.current().addons_paths
+
+
+# used by Registry.get callers that want to know without importing BaseModel
+__all__ = ["Registry", "RegistryError", "BaseModel"]

@@ -1,0 +1,1 @@
+"""Services around the ORM: PostgreSQL, databases, and (later) HTTP and cron."""

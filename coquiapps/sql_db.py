@@ -1,0 +1,210 @@
+"""Connections and cursors: one transaction per cursor, parameterised SQL only."""
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+import uuid
+
+import psycopg2
+import psycopg2.extras
+import psycopg2.sql
+
+from coquiapps.service import postgres
+
+_logger = logging.getLogger(__name__)
+
+sql = psycopg2.sql  # re-exported: identifiers are composed with sql.Identifier, never by hand
+
+
+class Cursor:
+    """A psycopg2 cursor on its own connection; ``commit``/``rollback`` end the transaction.
+
+    Used as a context manager it commits on success and rolls back on error.
+    Hooks registered with :meth:`after_commit` run once the commit succeeded
+    (e.g. to wake cron runners); :meth:`after_rollback` ones after a rollback.
+    """
+
+    def __init__(self, pool: ConnectionPool, dbname: str):
+        self._pool = pool
+        self.dbname = dbname
+        self._cnx = pool.borrow(dbname)
+        self._obj = self._cnx.cursor()
+        self._closed = False
+        self._on_commit: list = []
+        self._on_rollback: list = []
+        self.sql_count = 0
+        self.cache: dict = {}  # ORM values read in this transaction, by field then id
+        self.computing: dict = {}  # fields being computed, by field: ids
+
+    # -- statements -------------------------------------------------------
+    def execute(self, query, params=None):
+        self.sql_count += 1
+        return self._obj.execute(query, params)
+
+    def executemany(self, query, rows):
+        self.sql_count += 1
+        return self._obj.executemany(query, rows)
+
+    def execute_values(self, query, rows, template=None, page_size=1000, fetch=False):
+        self.sql_count += 1
+        return psycopg2.extras.execute_values(
+            self._obj, query, rows, template=template, page_size=page_size, fetch=fetch
+        )
+
+    def fetchone(self):
+        return self._obj.fetchone()
+
+    def fetchall(self):
+        return self._obj.fetchall()
+
+    def dictfetchall(self) -> list[dict]:
+        names = [d.name for d in self._obj.description]
+        return [dict(zip(names, row, strict=True)) for row in self._obj.fetchall()]
+
+    def dictfetchone(self) -> dict | None:
+        row = self._obj.fetchone()
+        if row is None:
+            return None
+        return dict(zip([d.name for d in self._obj.description], row, strict=True))
+
+    @property
+    def rowcount(self) -> int:
+        return self._obj.rowcount
+
+    @property
+    def description(self):
+        return self._obj.description
+
+    @property
+    def connection(self):
+        return self._cnx
+
+    # -- transaction ------------------------------------------------------
+    def after_commit(self, func) -> None:
+        self._on_commit.append(func)
+
+    def after_rollback(self, func) -> None:
+        self._on_rollback.append(func)
+
+    def commit(self) -> None:
+        self._cnx.commit()
+        self.cache.clear()
+        hooks, self._on_commit, self._on_rollback = self._on_commit, [], []
+        for hook in hooks:
+            hook()
+
+    def rollback(self) -> None:
+        self._cnx.rollback()
+        self.cache.clear()
+        hooks, self._on_commit, self._on_rollback = self._on_rollback, [], []
+        for hook in hooks:
+            hook()
+
+    @contextlib.contextmanager
+    def savepoint(self):
+        """A nested transaction: rolled back alone when the block raises."""
+        name = sql.Identifier(f"sp_{uuid.uuid4().hex[:12]}")
+        self.execute(sql.SQL("SAVEPOINT {}").format(name))
+        try:
+            yield
+        except BaseException:
+            self.execute(sql.SQL("ROLLBACK TO SAVEPOINT {}").format(name))
+            raise
+        else:
+            self.execute(sql.SQL("RELEASE SAVEPOINT {}").format(name))
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self._obj.close()
+            if not self._cnx.closed:
+                self._cnx.rollback()
+        finally:
+            self._pool.give_back(self.dbname, self._cnx)
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        try:
+            if exc_type is None:
+                self.commit()
+            else:
+                self.rollback()
+        finally:
+            self.close()
+
+
+class ConnectionPool:
+    """Idle connections per database, reused by later cursors of this process."""
+
+    def __init__(self, maxidle: int = 8):
+        self._idle: dict[str, list] = {}
+        self._lock = threading.Lock()
+        self.maxidle = maxidle
+
+    def borrow(self, dbname: str):
+        with self._lock:
+            idle = self._idle.get(dbname) or []
+            while idle:
+                cnx = idle.pop()
+                if not cnx.closed:
+                    return cnx
+        try:
+            cnx = psycopg2.connect(**postgres.connection_params(dbname))
+        except psycopg2.OperationalError as exc:
+            message = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
+            raise DatabaseError(f"cannot connect to database {dbname!r}: {message}") from exc
+        cnx.set_session(isolation_level="READ COMMITTED")
+        return cnx
+
+    def give_back(self, dbname: str, cnx) -> None:
+        if cnx.closed:
+            return
+        with self._lock:
+            idle = self._idle.setdefault(dbname, [])
+            if len(idle) < self.maxidle:
+                idle.append(cnx)
+                return
+        cnx.close()
+
+    def close_all(self, dbname: str | None = None) -> None:
+        """Close idle connections (all, or to one database: needed before DROP/TEMPLATE)."""
+        with self._lock:
+            names = [dbname] if dbname else list(self._idle)
+            for name in names:
+                for cnx in self._idle.pop(name, []):
+                    cnx.close()
+
+
+class DatabaseError(RuntimeError):
+    """A database cannot be reached, created or found; the message names it."""
+
+
+_pool = ConnectionPool()
+
+
+def cursor(dbname: str) -> Cursor:
+    """A new cursor (and transaction) on ``dbname``."""
+    return Cursor(_pool, dbname)
+
+
+def pool() -> ConnectionPool:
+    return _pool
+
+
+def admin_connection(dbname: str = "postgres"):
+    """An autocommit connection for CREATE/DROP DATABASE (outside transactions)."""
+    try:
+        cnx = psycopg2.connect(**postgres.connection_params(dbname))
+    except psycopg2.OperationalError as exc:
+        raise DatabaseError(f"cannot connect to PostgreSQL: {str(exc).strip()}") from exc
+    cnx.autocommit = True
+    return cnx
