@@ -297,7 +297,10 @@ def _noupdate(node, default: bool) -> bool:
 def _reason(exc: Exception) -> str:
     if isinstance(exc, SafeEvalError):
         return str(exc)
-    message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-    return f"{type(exc).__name__}: {message}" if not hasattr(exc, "message") else message
+    if getattr(exc, "message", None):
+        return exc.message
+    if type(exc) in (ValueError, KeyError) and str(exc):
+        return str(exc).strip("'\"")
+    return f"{type(exc).__name__}: {exc}"
 
 

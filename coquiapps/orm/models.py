@@ -435,14 +435,13 @@ class BaseModel(metaclass=MetaModel):
         query = sql.SQL("SELECT {}.id FROM {} WHERE {} ORDER BY {}").format(
             sql.Identifier(alias), sql.Identifier(self._table), where, self._order_sql(alias, order)
         )
-        params = []
+        # every value is already a literal of the query: no %-parameters may follow,
+        # or a '%' inside a LIKE pattern would be read as a placeholder
         if limit:
-            query = sql.SQL("{} LIMIT %s").format(query)
-            params.append(int(limit))
+            query = sql.SQL("{} LIMIT {}").format(query, sql.Literal(int(limit)))
         if offset:
-            query = sql.SQL("{} OFFSET %s").format(query)
-            params.append(int(offset))
-        self.env.cr.execute(query, params)
+            query = sql.SQL("{} OFFSET {}").format(query, sql.Literal(int(offset)))
+        self.env.cr.execute(query)
         return [row[0] for row in self.env.cr.fetchall()]
 
     def search(self, domain, offset=0, limit=None, order=None, count=False):
@@ -778,7 +777,7 @@ class BaseModel(metaclass=MetaModel):
             label = field.string if field else column
             return ValidationError(f"The field '{label}' ({column}) is required on "
                                    f"'{self._description or self._name}'.")
-        if isinstance(exc, psycopg2.errors.ForeignKeyViolation):
+        if isinstance(exc, (psycopg2.errors.ForeignKeyViolation, psycopg2.errors.RestrictViolation)):
             table = getattr(diag, "table_name", "")
             return UserError(
                 f"The operation cannot be completed: a record of '{self._description or self._name}' "

@@ -74,6 +74,12 @@ def connection_params(dbname: str = "postgres", cfg: config_mod.Config | None = 
     return params
 
 
+def uses_external_server(cfg: config_mod.Config | None = None) -> bool:
+    """Whether a DSN or PG* variables point at a PostgreSQL other than the embedded one."""
+    cfg = cfg or config_mod.current()
+    return bool(cfg.get("db_dsn") or os.environ.get("PGHOST"))
+
+
 def describe(cfg: config_mod.Config | None = None) -> str:
     """One line saying which PostgreSQL this process uses (no password)."""
     cfg = cfg or config_mod.current()

@@ -21,7 +21,10 @@ RUNTIME_ROOT = Path(discovery.__file__).resolve().parents[1]
 def dotted_name(path: Path) -> str | None:
     """The importable name of a test file, or None when it is not in a package we know."""
     path = path.resolve()
-    addon_dirs = {folder.resolve(): name for name, folder in discovery.discover().items()}
+    from coquiapps.tools import config
+
+    addon_dirs = {folder.resolve(): name
+                  for name, folder in discovery.discover(config.current().addons_paths).items()}
     for parent in path.parents:
         if parent in addon_dirs:
             rel = path.relative_to(parent).with_suffix("")
@@ -54,8 +57,18 @@ def pytest_pycollect_makemodule(module_path, parent):
     return None
 
 
+TEST_ADDONS = RUNTIME_ROOT / "testing" / "addons"
+
+
 def pytest_configure(config):
-    discovery.discover()
+    """Put the test-only addons on the addons path of this process."""
+    from coquiapps.tools import config as config_mod
+
+    cfg = config_mod.current()
+    paths = cfg.addons_paths
+    if str(TEST_ADDONS) not in paths:
+        cfg.values["addons_path"] = ",".join([*paths, str(TEST_ADDONS)])
+    discovery.discover(cfg.addons_paths)
 
 
 # -- database fixtures -------------------------------------------------------------------

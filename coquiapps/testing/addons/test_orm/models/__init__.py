@@ -1,0 +1,1 @@
+from . import order, mixin  # noqa: F401
