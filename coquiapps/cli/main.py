@@ -14,7 +14,7 @@ import sys
 from coquiapps.cli.command import Command, load_addon_commands
 from coquiapps.tools import config
 
-RUNTIME_COMMANDS = ("coquiapps.cli.db", "coquiapps.cli.module", "coquiapps.cli.shell")
+RUNTIME_COMMANDS = ("coquiapps.cli.db", "coquiapps.cli.module", "coquiapps.cli.shell", "coquiapps.cli.secrets")
 OPTIONAL_RUNTIME_COMMANDS = ("coquiapps.cli.server", "coquiapps.cli.cron", "coquiapps.cli.i18n")
 
 

@@ -88,6 +88,8 @@ class Compiler:
             return self.leaf((field.related + ("." + rest if rest else ""), op, right))
         if not field.store:
             raise DomainError(f"field {field} is not stored and cannot be searched (term {term!r})")
+        if field.encrypted and not (op in ("=", "!=") and right in (False, None)):
+            raise DomainError(f"field {field} is encrypted: it can only be compared with False (term {term!r})")
         if rest:
             return self.path_leaf(field, rest, op, right, term)
         if field.type == "many2one":

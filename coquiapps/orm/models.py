@@ -238,17 +238,20 @@ class BaseModel(metaclass=MetaModel):
 
     def _prefetch_records(self, field):
         cache = self.env.cr.cache.get(field, {})
-        ids = [i for i in dict.fromkeys(self._prefetch_ids) if i not in cache and isinstance(i, int)]
-        if self._ids[0] not in ids:
-            ids.insert(0, self._ids[0])
+        first = self._ids[0]
+        ids = [first] + [i for i in dict.fromkeys(self._prefetch_ids)
+                         if i != first and i not in cache and isinstance(i, int)]
         return ids[:PREFETCH_MAX]
 
     def _compute_into_cache(self, field):
         records = self.browse(self._prefetch_records(field))
         records = records if records else self
         env = records.env
-        computing = env.cr.computing.setdefault(field, set())
-        computing.update(records._ids)
+        # fields sharing a compute method are computed together (as in Odoo)
+        siblings = [f for f in self._fields.values()
+                    if f is field or (field.compute and f.compute == field.compute and not f.store)]
+        for sibling in siblings:
+            env.cr.computing.setdefault(sibling, set()).update(records._ids)
         try:
             if field.related:
                 for rec in records:
@@ -269,9 +272,11 @@ class BaseModel(metaclass=MetaModel):
                 else:
                     method()
         finally:
-            computing.difference_update(records._ids)
-            if not computing:
-                env.cr.computing.pop(field, None)
+            for sibling in siblings:
+                computing = env.cr.computing.get(sibling, set())
+                computing.difference_update(records._ids)
+                if not computing:
+                    env.cr.computing.pop(sibling, None)
 
     def _fetch_field(self, field):
         """Read ``field`` (and the other plain columns) for the prefetch set."""
@@ -325,6 +330,10 @@ class BaseModel(metaclass=MetaModel):
                 if rid not in cache:
                     if f.type == "monetary" and value is not None:
                         value = float(value)
+                    elif f.encrypted and value is not None:
+                        from coquiapps.tools import crypto
+
+                        value = crypto.decrypt(self.env, value)
                     cache[rid] = value
 
     def invalidate_recordset(self, fnames=None):
@@ -549,7 +558,7 @@ class BaseModel(metaclass=MetaModel):
                 if field.type in ("one2many", "many2many") and field.store:
                     x2many[name] = value
                 elif field.column:
-                    columns[name] = field.convert_to_column(field.convert_to_cache(value, self))
+                    columns[name] = self._column_value(field, value)
                 elif field.inverse:
                     inverse[name] = value
             if self._log_access:
@@ -588,6 +597,15 @@ class BaseModel(metaclass=MetaModel):
             records.check_access_rule("create")
         return records[0] if single else records
 
+    def _column_value(self, field, value):
+        """What goes into the column for a value given to create()/write()."""
+        value = field.convert_to_column(field.convert_to_cache(value, self))
+        if field.encrypted and value is not None:
+            from coquiapps.tools import crypto
+
+            value = crypto.encrypt(self.env, str(value))
+        return value
+
     def _check_required(self, columns, creating):
         for name, field in self._fields.items():
             if not (field.required and field.column):
@@ -613,7 +631,7 @@ class BaseModel(metaclass=MetaModel):
             if field.type in ("one2many", "many2many") and field.store:
                 x2many[name] = value
             elif field.column:
-                columns[name] = field.convert_to_column(field.convert_to_cache(value, self))
+                columns[name] = self._column_value(field, value)
             elif field.inverse:
                 inverse[name] = value
             else:

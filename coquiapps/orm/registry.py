@@ -134,6 +134,13 @@ class Registry(Mapping):
                      "_inherit_children": []}
             if "_table" not in first.__dict__ or first.__dict__.get("_table") is None:
                 attrs["_table"] = name.replace(".", "_")
+            # constraints add up along the extension chain (a later one may redefine by name)
+            constraints: dict[str, tuple] = {}
+            for klass in [*reversed([built[p] for p in parents[name] if p in built]), *definitions[name]]:
+                for constraint in klass.__dict__.get("_sql_constraints", ()) if klass in definitions[name] \
+                        else getattr(klass, "_sql_constraints", ()):
+                    constraints[constraint[0]] = tuple(constraint)
+            attrs["_sql_constraints"] = list(constraints.values())
             try:
                 model_cls = type(name, bases, attrs)
             except TypeError as exc:
@@ -148,6 +155,7 @@ class Registry(Mapping):
             self._setup_fields(model_cls)
         for model_cls in built.values():
             for field in model_cls._fields.values():
+                _complete_related(self, model_cls, field)
                 field.setup(model_cls)
         self._setup_triggers()
 
@@ -214,6 +222,26 @@ class Registry(Mapping):
             if model_cls._auto:
                 changes += schema.sync_relations(cr, model_cls)
         return changes
+
+
+def _complete_related(registry, model_cls, field) -> None:
+    """A related field takes its comodel / selection / currency from the field it follows."""
+    if not field.related:
+        return
+    target_model = model_cls
+    target = None
+    for part in field.related.split("."):
+        target = target_model._fields.get(part)
+        if target is None:
+            raise RegistryError(f"related field {field} follows unknown field {part!r} ({field.related})")
+        if target.relational:
+            target_model = registry.models[target.comodel_name]
+    if field.relational and not field.comodel_name:
+        field.comodel_name = target.comodel_name
+    if field.type == "selection" and not field.selection:
+        field.selection = target.selection
+    if not field.string and target.string:
+        field.string = target.string
 
 
 def _refine(previous: fields.Field, new: fields.Field) -> fields.Field:

@@ -68,3 +68,89 @@ def _(source: str, *args, **kwargs) -> str:
     if kwargs:
         return text % kwargs
     return text
+
+
+_ensured: set[tuple[tuple[str, ...], str]] = set()
+
+
+def ensure_loaded(modules, lang: str | None) -> None:
+    """Load the ``lang`` catalogues of ``modules`` (installed addons) once per process.
+
+    Install and upgrade load them too; this covers a process that starts
+    serving a database installed by another one (server, cron runner).
+    """
+    if not lang or lang == "en_US":
+        return
+    key = (tuple(modules), lang)
+    if key in _ensured:
+        return
+    from coquiapps.modules import discovery
+
+    locations = dict(discovery._finder.locations)
+    for name in modules:
+        folder = locations.get(name)
+        if folder is None:
+            from coquiapps.tools import config
+
+            locations = discovery.discover(config.current().addons_paths)
+            folder = locations.get(name)
+        if folder is not None:
+            load_po(Path(folder), lang)
+    _ensured.add(key)
+
+
+def forget(lang: str | None = None) -> None:
+    """Drop loaded catalogues (all, or one language) so that the next use reads the files again."""
+    with _lock:
+        for key in [k for k in _loaded if lang is None or k[1] == lang]:
+            _loaded.discard(key)
+        for key in [k for k in _ensured if lang is None or k[1] == lang]:
+            _ensured.discard(key)
+        if lang is None:
+            _catalogues.clear()
+        else:
+            _catalogues.pop(lang, None)
+
+
+# Attributes of view elements that people read.
+TRANSLATABLE_ATTRS = ("string", "help", "placeholder", "title", "sum", "confirm", "alt", "aria-label")
+
+
+def _translated_text(text: str | None, lang: str) -> str | None:
+    """``text`` translated, keeping the whitespace around it."""
+    if not text or not text.strip():
+        return text
+    core = text.strip()
+    done = translate(core, lang)
+    if done == core:
+        return text
+    start = text.index(core)
+    return text[:start] + done + text[start + len(core):]
+
+
+def translate_arch(arch, lang: str | None = None):
+    """A view architecture with its labels and texts in ``lang`` (default: the current language).
+
+    ``arch`` is an XML string or an lxml element; the result has the same
+    type (an element is translated in place and returned). Terms come from
+    the loaded catalogues (``i18n/<lang>.po`` of the installed addons).
+    """
+    from lxml import etree
+
+    lang = lang or current_lang()
+    as_text = isinstance(arch, str | bytes)
+    root = etree.fromstring(arch.encode() if isinstance(arch, str) else arch) if as_text else arch
+    if lang != "en_US" and _catalogues.get(lang):
+        for node in root.iter():
+            if not isinstance(node.tag, str):
+                continue
+            for attr in TRANSLATABLE_ATTRS:
+                if node.get(attr):
+                    node.set(attr, _translated_text(node.get(attr), lang))
+            if node.tag not in ("field", "xpath"):
+                node.text = _translated_text(node.text, lang)
+            if node is not root:
+                node.tail = _translated_text(node.tail, lang)
+    if as_text:
+        return etree.tostring(root, encoding="unicode")
+    return root

@@ -16,4 +16,5 @@ from . import (  # noqa: F401
     res_groups,
     res_users,
     res_lang,
+    res_notice,
 )

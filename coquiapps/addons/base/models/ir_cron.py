@@ -62,6 +62,26 @@ class IrCron(models.Model):
             cron.sudo().write({"lastcall": fields.Datetime.now()})
         return True
 
+    def _trigger(self, at=None):
+        """Ask for a run as soon as possible (or at ``at``) and wake idle runners after commit.
+
+        The request is a :class:`IrCronTrigger` row (inserting it never waits,
+        even while the job runs elsewhere) and, for jobs not running right
+        now, ``nextcall`` is brought forward.
+        """
+        at = at or fields.Datetime.now()
+        self.env["ir.cron.trigger"].sudo().create([{"cron_id": cron.id, "call_at": at} for cron in self])
+        self.env.cr.execute(
+            """UPDATE ir_cron SET nextcall = %s WHERE id IN (
+                   SELECT id FROM ir_cron WHERE id = ANY(%s) AND nextcall > %s FOR NO KEY UPDATE SKIP LOCKED)""",
+            (at, list(self.ids), at))
+        self.invalidate_recordset(["nextcall"])
+        from coquiapps.service import cron as cron_service
+
+        dbname = self.env.cr.dbname
+        self.env.cr.after_commit(lambda: cron_service.notify(dbname))
+        return True
+
     def interval(self) -> relativedelta:
         self.ensure_one()
         return relativedelta(**{self.interval_type: self.interval_number})
@@ -74,3 +94,15 @@ class IrCron(models.Model):
             if model._transient:
                 removed += model._vacuum_transient()
         return removed
+
+
+class IrCronTrigger(models.Model):
+    """A run asked for by ``_trigger()``; runners delete it once the job ran after ``call_at``."""
+
+    _name = "ir.cron.trigger"
+    _description = "Triggered Scheduled Action"
+    _order = "call_at"
+    _log_access = False
+
+    cron_id = fields.Many2one("ir.cron", required=True, ondelete="cascade", index=True)
+    call_at = fields.Datetime(required=True, index=True)

@@ -70,3 +70,11 @@ class Line(models.Model):
     def _compute_subtotal(self):
         for line in self:
             line.subtotal = line.qty * line.price
+
+
+class Vault(models.Model):
+    _name = "test.orm.vault"
+    _description = "Encrypted secrets"
+
+    name = fields.Char()
+    token = fields.Char(encrypted=True, password=True, groups="base.group_system", copy=False)

@@ -1,0 +1,110 @@
+"""Amazon's consent round trip: start, connect links for account owners, the callback.
+
+The controller only checks and delegates: the state and link rules live in
+``amazon.spapi.consent`` / ``amazon.spapi.connect.link``, the exchange and
+storage in ``amazon.account._sp_complete_consent``.
+"""
+import logging
+
+from coquiapps import _, http
+from coquiapps.exceptions import UserError
+from coquiapps.http import request
+from coquiapps.orm import SUPERUSER_ID
+
+from ..models.oauth_state import StateError
+
+_logger = logging.getLogger(__name__)
+NO_REFERRER = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
+
+
+def _page(title, message, level=None, status=200, outcome="", **values):
+    response = request.render("sale_amazon_spapi/page.html", {
+        "title": title, "message": message, "level": level, "outcome": outcome, **values}, status=status)
+    response.headers.update(NO_REFERRER)
+    return response
+
+
+def _sudo_env():
+    return request.env(user=SUPERUSER_ID, su=True)
+
+
+class AmazonSpapiController(http.Controller):
+
+    @http.route("/amazon_spapi/connect/<string:token>", type="http", auth="public", methods=["GET"])
+    def connect_page(self, token, **kw):
+        """What the account owner sees: who asks, for which marketplace, one button."""
+        if request.env is None:
+            return _page(_("Link not usable"), _("This link does not name a database."), "danger", 404, "invalid")
+        try:
+            link = _sudo_env()["amazon.spapi.connect.link"]._find(token)
+        except UserError as exc:
+            return _page(_("Link not usable"), exc.message, "danger", 410, "invalid")
+        account = link.account_id
+        response = request.render("sale_amazon_spapi/connect.html", {
+            "token": token, "company": account.company_id.name,
+            "marketplace": account.base_marketplace_id.name or "Amazon",
+            "expires": link.expires_at.strftime("%Y-%m-%d %H:%M"), "_": _})
+        response.headers.update(NO_REFERRER)
+        return response
+
+    @http.route("/amazon_spapi/connect/<string:token>/start", type="http", auth="public", methods=["POST"])
+    def connect_start(self, token, **kw):
+        if request.env is None:
+            return _page(_("Link not usable"), _("This link does not name a database."), "danger", 404, "invalid")
+        env = _sudo_env()
+        try:
+            link = env["amazon.spapi.connect.link"]._find(token)
+            url = link.account_id._sp_consent_url(started_by="owner", link=link)
+        except UserError as exc:
+            return _page(_("Link not usable"), exc.message, "danger", 410, "invalid")
+        return request.redirect(url, code=303)
+
+    @http.route("/amazon_spapi/callback", type="http", auth="public", methods=["GET"], csrf=False)
+    def callback(self, state=None, selling_partner_id=None, spapi_oauth_code=None, error=None,
+                 error_description=None, **kw):
+        """Amazon sends the seller back here; every failure is a page, never a change."""
+        if request.env is None:
+            return _page(_("Authorization not completed"),
+                         _("This server could not tell which database the authorization belongs to. Open the "
+                           "ERP in this browser first, then start the link again."), "danger", 400, "no_database")
+        env = _sudo_env()
+        try:
+            attempt = env["amazon.spapi.consent"]._consume(state or "")
+        except StateError as exc:
+            # forged, replayed, expired or foreign: say so, log it (never the values), change nothing
+            _logger.warning("Amazon consent callback refused on %s: %s", request.db, exc)
+            return _page(_("Authorization not completed"), str(exc), "danger", 400, "bad_state",
+                         hint=_("Nothing was changed. Start again from the account (Link with Amazon) or "
+                                "ask for a new connect link."))
+        account = attempt.account_id
+        owner = attempt.started_by == "owner"
+        if error or not spapi_oauth_code or not selling_partner_id:
+            reason = error_description or error or _("Amazon did not send an authorization code")
+            attempt.write({"outcome": f"amazon: {reason}"[:200]})
+            if attempt.link_id and error:
+                # the owner cancelled: the link may be used again while valid
+                env.cr.execute("UPDATE amazon_spapi_connect_link SET used_at = NULL WHERE id = %s",
+                               (attempt.link_id.id,))
+            return _page(_("Authorization not completed"),
+                         _("Amazon reported: %s. Nothing was changed; the account keeps its previous "
+                           "credentials.") % reason, "danger", 400, "amazon_error",
+                         hint=_("To try again, use the same connect link while it is valid, or Link with "
+                                "Amazon from the account."),
+                         **self._back(account, owner))
+        try:
+            with env.cr.savepoint():
+                account._sp_complete_consent(attempt, spapi_oauth_code, selling_partner_id)
+        except UserError as exc:
+            attempt.write({"outcome": f"refused: {exc.message}"[:200]})
+            return _page(_("Authorization not completed"), exc.message, "danger", 400, "refused",
+                         **self._back(account, owner))
+        return _page(_("Amazon account connected"),
+                     _("%(account)s is connected to Amazon as seller %(seller)s. Orders will sync on schedule.",
+                       account=account.name, seller=selling_partner_id),
+                     "success", 200, "connected", **self._back(account, owner))
+
+    @staticmethod
+    def _back(account, owner: bool) -> dict:
+        if owner or not request.uid:
+            return {"close_hint": _("You can close this window.")}
+        return {"back_url": f"/web/action/model:amazon.account/{account.id}", "back_label": _("Back to the account")}

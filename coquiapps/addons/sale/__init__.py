@@ -1,0 +1,2 @@
+"""sale: products, customers and sales orders (the minimum the Amazon Connector needs)."""
+from . import models  # noqa: F401

@@ -1,0 +1,21 @@
+{  # noqa: B018 - a manifest is a bare dict literal
+    "name": "Sales",
+    "version": "1.0",
+    "summary": "Quotations and sales orders, customers and products",
+    "category": "Sales/Sales",
+    "depends": ["base"],
+    "data": [
+        "security/sale_security.xml",
+        "security/ir.model.access.csv",
+        "security/sale_rules.xml",
+        "data/ir_sequence.xml",
+        "views/product_views.xml",
+        "views/sale_order_views.xml",
+        "views/sale_menus.xml",
+    ],
+    "demo": [],
+    "application": True,
+    "installable": True,
+    "license": "LGPL-3",
+    "author": "CoquiAPPs",
+}

@@ -1,0 +1,32 @@
+{  # noqa: B018 - a manifest is a bare dict literal
+    "name": "Amazon Connector",
+    "version": "1.0",
+    "summary": "Import Amazon orders and link Amazon SKUs to products (MWS era)",
+    "description": "Amazon accounts, marketplaces, SKU links (offers) and order import. "
+                   "Amazon retired MWS: the orders are fetched by the Amazon/Selling Partner "
+                   "API Patch (sale_amazon_spapi).",
+    "category": "Sales/Sales",
+    "depends": ["sale"],
+    "data": [
+        "security/amazon_security.xml",
+        "security/ir.model.access.csv",
+        "security/amazon_rules.xml",
+        "data/amazon_marketplace_data.xml",
+        "data/product_data.xml",
+        "data/ir_cron.xml",
+        "views/amazon_marketplace_views.xml",
+        "views/amazon_offer_views.xml",
+        "views/amazon_sync_log_views.xml",
+        "views/sale_order_views.xml",
+        "wizard/amazon_offer_csv_views.xml",
+        "views/amazon_account_views.xml",
+        "views/amazon_menus.xml",
+    ],
+    "demo": [
+        "demo/amazon_demo.xml",
+    ],
+    "application": True,
+    "installable": True,
+    "license": "LGPL-3",
+    "author": "CoquiAPPs",
+}

@@ -1,0 +1,1 @@
+from . import amazon_offer_csv  # noqa: F401

@@ -1,0 +1,1 @@
+from . import action, database, dataset, home, session  # noqa: F401

@@ -1,0 +1,93 @@
+"""Home, login, logout, menus, developer mode and the database selector."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from coquiapps import http
+from coquiapps.exceptions import AccessError
+from coquiapps.http import dbselect, request
+
+from ..webclient import actions, layout, menus
+
+
+class Home(http.Controller):
+    """Pages around the session: login, logout, home with the apps."""
+
+    @http.route(["/", "/web"], type="http", auth="none")
+    def web_home(self, **kw):
+        if not request.db:
+            return request.redirect("/web/database/selector")
+        if not request.uid:
+            return request.redirect("/web/login")
+        return layout.page("web/home.html", {"apps": menus.tree(request.env, request.debug)})
+
+    @http.route("/web/login", type="http", auth="none", methods=["GET", "POST"])
+    def web_login(self, redirect=None, **kw):
+        target = actions.safe_back(redirect)
+        if not request.db:
+            return request.redirect("/web/database/selector?" + urlencode({"redirect": target}))
+        if request.httprequest.method == "GET" and request.uid:
+            return request.redirect(target)
+        values = {"redirect": target, "login": kw.get("login", ""), "error": None,
+                  "databases": self._databases()}
+        if request.httprequest.method == "POST":
+            try:
+                uid = request.env["res.users"]._login(kw.get("login", ""), kw.get("password", ""))
+            except AccessError:
+                values["error"] = "Wrong login/password"
+                return layout.page("web/login.html", values, status=200)
+            request.update_env(uid=uid)
+            user = request.env.user
+            request.session.authenticate(request.db, uid, user.sudo().login,
+                                         {"lang": user.sudo().lang or "en_US", "tz": user.sudo().tz or "UTC",
+                                          "uid": uid})
+            return request.redirect(target)
+        return layout.page("web/login.html", values)
+
+    @staticmethod
+    def _databases() -> list[str]:
+        from coquiapps.tools import config
+
+        if not config.current().get("list_db"):
+            return []
+        try:
+            return dbselect.allowed_dbs(request.httprequest.host)
+        except Exception:
+            return []
+
+    @http.route("/web/session/logout", type="http", auth="none", methods=["GET", "POST"])
+    def web_logout(self, redirect="/web/login"):
+        request.session.logout()
+        return request.redirect(actions.safe_back(redirect, "/web/login"))
+
+    @http.route("/web/database/selector", type="http", auth="none")
+    def selector(self, redirect="/web", **kw):
+        from coquiapps.tools import config
+
+        dbs = self._databases()
+        return request.render("web/selector.html", {
+            "databases": dbs, "redirect": actions.safe_back(redirect),
+            "list_db": config.current().get("list_db"), "notices": []})
+
+    @http.route("/web/menu/<int:menu_id>", type="http", auth="user")
+    def open_menu(self, menu_id):
+        roots = menus.tree(request.env, request.debug)
+        _root, item = menus.find(roots, menu_id)
+        if item is None:
+            return request.not_found("This menu does not exist or is not yours to see.")
+        action = menus.first_action(item)
+        if not action:
+            return request.redirect("/web")
+        model, _, action_id = action.partition(",")
+        if model != "ir.actions.act_window":
+            record = request.env[model].sudo().browse(int(action_id)).exists()
+            if record and model == "ir.actions.act_url":
+                return request.redirect(record.url)
+            return request.not_found("This menu's action cannot be opened here.")
+        return request.redirect(f"/web/action/{action_id}")
+
+    @http.route("/web/debug", type="http", auth="user")
+    def toggle_debug(self, redirect="/web", **kw):
+        request.session["debug"] = not request.debug
+        request.notify("Developer mode is on." if request.debug else "Developer mode is off.", "info")
+        return request.redirect(actions.safe_back(redirect))

@@ -1,0 +1,23 @@
+/* CoquiAPPs web client: the little JavaScript it needs. */
+(function () {
+    "use strict";
+    // Buttons and links with data-confirm ask before going on.
+    document.addEventListener("click", function (event) {
+        var target = event.target.closest("[data-confirm]");
+        if (target && !window.confirm(target.getAttribute("data-confirm"))) {
+            event.preventDefault();
+            event.stopPropagation();
+        }
+    }, true);
+    // Elements with data-copy put their text (or the value of their target) on the clipboard.
+    document.addEventListener("click", function (event) {
+        var button = event.target.closest("[data-copy]");
+        if (!button || !navigator.clipboard) { return; }
+        var source = document.getElementById(button.getAttribute("data-copy"));
+        var text = source ? (source.value || source.textContent) : button.getAttribute("data-copy");
+        navigator.clipboard.writeText(text).then(function () {
+            button.classList.add("o_copied");
+        });
+        event.preventDefault();
+    });
+})();

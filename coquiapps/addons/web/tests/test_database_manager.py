@@ -1,0 +1,85 @@
+"""The database manager: master password, create, duplicate (neutralized), backup, restore, drop."""
+import io
+import json
+import zipfile
+
+import pytest
+
+from coquiapps.service import db
+from coquiapps.testing import databases
+from coquiapps.tools import config
+
+from .common import WebClient, text
+
+
+@pytest.fixture
+def fresh_config(tmp_path):
+    """A configuration of this test (the master password is saved into its own file)."""
+    previous = config.current()
+    cfg = config.Config(values={**previous.values, "admin_passwd": ""}, path=tmp_path / "coquiapps.conf")
+    config.set_current(cfg)
+    yield cfg
+    config.set_current(previous)
+
+
+def notices(response) -> str:
+    return text(response)
+
+
+def test_manager_operations(fresh_config, base_db):
+    client = WebClient()
+    page = text(client.get("/web/database/manager"))
+    assert "No master password is set yet" in page and base_db in page
+    copy = databases.unique_name("dbm")
+    databases.register(copy)
+    # the first master password becomes it, stored hashed
+    done = client.follow(client.post("/web/database/duplicate", {
+        "master_pwd": "s3cret", "name": base_db, "new_name": copy, "neutralize": "1"}))
+    assert f"duplicated as {copy} (neutralized)" in text(done)
+    stored = fresh_config.get("admin_passwd")
+    assert stored.startswith("scrypt$") and "s3cret" not in fresh_config.path.read_text()
+    refused = client.follow(client.post("/web/database/drop", {"master_pwd": "wrong", "name": copy}))
+    assert "Wrong master password" in text(refused) and db.exists(copy)
+    backup = client.post("/web/database/backup", {"master_pwd": "s3cret", "name": copy})
+    assert backup.status_code == 200 and backup.mimetype == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(backup.data))
+    manifest = json.loads(archive.read("manifest.json"))
+    assert manifest["modules"]["base"] and "CREATE TABLE" in archive.read("dump.sql").decode()
+    restored = databases.unique_name("dbr")
+    databases.register(restored)
+    done = client.follow(client.post("/web/database/restore", {
+        "master_pwd": "s3cret", "name": restored, "copy": "1",
+        "backup_file": (io.BytesIO(backup.data), "backup.zip")}))
+    assert f"Database {restored} restored." in text(done) and db.exists(restored)
+    login = WebClient()
+    assert login.login(restored).status_code == 303
+    assert "o_neutralized_banner" in text(login.get("/web"))  # the backup was of the neutralized copy
+    done = client.follow(client.post("/web/database/drop", {"master_pwd": "s3cret", "name": restored}))
+    assert f"Database {restored} dropped." in text(done) and not db.exists(restored)
+    done = client.follow(client.post("/web/database/change_password", {
+        "master_pwd": "s3cret", "master_pwd_new": "n3w"}))
+    assert "Master password changed." in text(done)
+    assert client.post("/web/database/drop", {"master_pwd": "n3w", "name": copy}).status_code == 303
+    assert not db.exists(copy)
+
+
+def test_create_database(fresh_config):
+    client = WebClient()
+    name = databases.unique_name("dbc")
+    databases.register(name)
+    done = client.follow(client.post("/web/database/create", {
+        "master_pwd": "m", "name": name, "login": "boss", "password": "pw", "lang": "en_US"}))
+    assert f"Database {name} created." in text(done)
+    assert WebClient().login(name, "boss", "pw").status_code == 303
+    bad = client.follow(client.post("/web/database/create", {
+        "master_pwd": "m", "name": "bad name!", "login": "x", "password": "y"}))
+    assert "invalid database name" in text(bad)
+
+
+def test_manager_refuses_without_csrf_and_when_disabled(fresh_config, monkeypatch):
+    client = WebClient()
+    client.get("/web/database/manager")
+    assert client.post("/web/database/drop", {"master_pwd": "x", "name": "x"}, csrf=False).status_code == 403
+    monkeypatch.setitem(fresh_config.values, "list_db", False)
+    assert client.get("/web/database/manager").status_code == 404
+    assert "error" in client.json("/web/database/list")

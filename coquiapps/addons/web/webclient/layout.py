@@ -1,0 +1,31 @@
+"""The page frame: menus of the user, notices, the neutralized-database banner."""
+from __future__ import annotations
+
+from coquiapps.http import request
+
+from . import menus
+
+
+def is_neutralized() -> bool:
+    from coquiapps.service.db import is_neutralized as check
+
+    if request.cr is None:
+        return False
+    try:
+        return check(request.cr)
+    except Exception:  # a database without the parameters table
+        return False
+
+
+def page(template: str, values: dict | None = None, app=None, status: int = 200):
+    """Render ``template`` inside the web client frame (menus, notices, banner)."""
+    env = request.env
+    roots = menus.tree(env, request.debug) if env is not None and request.uid else []
+    frame = {
+        "menus": roots,
+        "current_app": app,
+        "user_name": env.user.sudo().name if env is not None and request.uid else "",
+        "neutralized": is_neutralized(),
+        "notices": request.pop_notices(),
+    }
+    return request.render(template, {**frame, **(values or {})}, status=status)

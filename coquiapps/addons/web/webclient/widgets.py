@@ -1,0 +1,247 @@
+"""Field widgets: how a value is shown, edited (HTML inputs) and read back from a form."""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+
+from markupsafe import Markup
+
+M2O_SELECT_LIMIT = 100
+M2M_LIMIT = 200
+
+
+class InputError(ValueError):
+    """A submitted value cannot be used for its field; the message names the field."""
+
+
+def is_password(field, node=None) -> bool:
+    """Password fields never show their value: ``password=True`` or ``password="True"`` in the arch."""
+    flag = node.get("password") if node is not None else None
+    return bool(getattr(field, "password", False)) or (flag or "").lower() in ("1", "true")
+
+
+def display(record, field, node=None) -> str:
+    """The value of ``field`` on ``record`` as plain text (for lists, cards and read-only forms)."""
+    if is_password(field, node):
+        return ""
+    value = record[field.name]
+    kind = field.type
+    if kind == "boolean":
+        return "Yes" if value else "No"
+    if value is False or value is None:
+        return ""
+    if kind == "selection":
+        return dict(field.get_values(record)).get(value, str(value))
+    if kind == "many2one":
+        return value.sudo().display_name or ""
+    if kind in ("one2many", "many2many"):
+        names = value.sudo()[:6].mapped("display_name")
+        return ", ".join(names[:5]) + (" ..." if len(names) > 5 else "")
+    if kind in ("float", "monetary"):
+        return f"{value:,.2f}"
+    if kind == "datetime":
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if kind == "binary":
+        return "(file)" if value else ""
+    return str(value)
+
+
+def _attrs(**attrs) -> Markup:
+    parts = []
+    for key, value in attrs.items():
+        if value is None or value is False:
+            continue
+        key = key.rstrip("_").replace("_", "-")
+        parts.append(Markup(" {}").format(Markup(key)) if value is True
+                     else Markup(' {}="{}"').format(Markup(key), value))
+    return Markup("").join(parts)
+
+
+def edit_input(env, record, field, node, readonly: bool, required: bool, value=None,
+               has_value: bool = False) -> Markup:
+    """The HTML input for ``field``; ``value`` (when ``has_value``) is a submitted raw value."""
+    name = field.name
+    widget = node.get("widget") if node is not None else None
+    if readonly:
+        return _readonly(record, field, node, widget)
+    current = value if has_value else _raw_current(record, field)
+    common = {"name": name, "id": f"field_{name}", "required": required or None}
+    kind = field.type
+    if is_password(field, node):
+        return Markup("<input{} autocomplete=\"new-password\" placeholder=\"{}\">").format(
+            _attrs(type="password", **{**common, "required": None}),
+            "leave empty to keep the current value" if record else "")
+    if kind == "boolean":
+        checked = bool(current) and current not in ("0", "false", "")
+        return Markup("<input{}><input{}>").format(
+            _attrs(type="hidden", name=f"{name}__present", value="1"),
+            _attrs(type="checkbox", value="1", checked=checked, **common))
+    if kind in ("integer", "float", "monetary"):
+        step = "1" if kind == "integer" else "any"
+        return Markup("<input{}>").format(_attrs(type="number", step=step, value=_str(current), **common))
+    if kind in ("text", "html", "json"):
+        return Markup("<textarea{} rows=\"4\">{}</textarea>").format(_attrs(**common), _str(current))
+    if kind == "date":
+        return Markup("<input{}>").format(_attrs(type="date", value=_str(current)[:10], **common))
+    if kind == "datetime":
+        text = _str(current).replace(" ", "T")[:16]
+        return Markup("<input{}>").format(_attrs(type="datetime-local", value=text, **common))
+    if kind == "selection":
+        options = [("", "")] + [(str(k), v) for k, v in field.get_values(record)]
+        return _select(common, options, _str(current))
+    if kind == "many2one":
+        return _many2one(env, field, common, current)
+    if kind == "many2many":
+        return _many2many(env, field, common, current)
+    if kind == "binary":
+        note = Markup(" <span class=\"o_muted\">a file is stored</span>") if record and record[name] else ""
+        return Markup("<input{}>{}").format(_attrs(type="file", name=name, id=common["id"]), note)
+    if kind == "one2many":
+        return _readonly(record, field, node, widget)
+    return Markup("<input{}>").format(_attrs(type="text", value=_str(current), **common))
+
+
+def _str(value) -> str:
+    if value is None or value is False:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    return str(value)
+
+
+def _raw_current(record, field):
+    if not record:
+        return None
+    value = record[field.name]
+    if field.type == "many2one":
+        return value.id or ""
+    if field.type in ("many2many", "one2many"):
+        return value.ids
+    if field.type == "binary":
+        return None
+    return value
+
+
+def _select(common, options, current) -> Markup:
+    items = Markup("").join(
+        Markup("<option{}>{}</option>").format(_attrs(value=key, selected=key == current), label)
+        for key, label in options)
+    return Markup("<select{}>{}</select>").format(_attrs(**common), items)
+
+
+def _many2one(env, field, common, current) -> Markup:
+    comodel = env[field.comodel_name]
+    current_id = int(current) if str(current or "").isdigit() else None
+    if comodel.search_count([]) <= M2O_SELECT_LIMIT:
+        options = [("", "")] + [(str(i), n) for i, n in comodel.name_search("", limit=M2O_SELECT_LIMIT)]
+        if current_id and str(current_id) not in dict(options):
+            options.append((str(current_id), comodel.browse(current_id).sudo().display_name))
+        return _select(common, options, str(current_id or ""))
+    label = comodel.browse(current_id).sudo().display_name if current_id else ""
+    return Markup("<input{}><input{}>").format(
+        _attrs(type="hidden", name=common["name"], value=current_id or ""),
+        _attrs(type="search", name=f"{common['name']}__name", id=common["id"], value=label,
+               placeholder="Type a name to search...", required=common["required"]))
+
+
+def _many2many(env, field, common, current) -> Markup:
+    comodel = env[field.comodel_name]
+    chosen = {int(i) for i in (current or []) if str(i).isdigit()}
+    options = comodel.name_search("", limit=M2M_LIMIT)
+    known = {i for i, _ in options}
+    options += [(r.id, r.display_name) for r in comodel.browse(sorted(chosen - known)).sudo()]
+    boxes = Markup("").join(
+        Markup("<label class=\"o_tag_choice\"><input{}> {}</label>").format(
+            _attrs(type="checkbox", name=common["name"], value=str(i), checked=i in chosen), label)
+        for i, label in options)
+    hidden = Markup("<input{}>").format(_attrs(type="hidden", name=f"{common['name']}__present", value="1"))
+    return Markup("<div class=\"o_many2many_tags_edit\" id=\"{}\">{}{}</div>").format(common["id"], hidden, boxes)
+
+
+def _readonly(record, field, node, widget) -> Markup:
+    if not record:
+        return Markup("<span class=\"o_field_readonly\"></span>")
+    if widget == "many2many_tags" or field.type == "many2many":
+        tags = Markup("").join(Markup("<span class=\"o_tag\">{}</span>").format(r.display_name)
+                               for r in record[field.name].sudo())
+        return Markup("<span class=\"o_field_tags\">{}</span>").format(tags)
+    if field.type == "many2one" and record[field.name]:
+        target = record[field.name]
+        return Markup("<a class=\"o_field_many2one\" href=\"/web/action/model:{}/{}\">{}</a>").format(
+            target._name, target.id, target.sudo().display_name)
+    text = display(record, field, node)
+    if widget == "CopyClipboardChar":
+        target = f"copy_{field.name}_{record.id}"
+        return Markup("<span class=\"o_field_copy\"><code id=\"{}\">{}</code> "
+                      "<button type=\"button\" class=\"btn\" data-copy=\"{}\">Copy</button></span>").format(
+            target, text, target)
+    if field.type in ("text", "html"):
+        return Markup("<div class=\"o_field_text\">{}</div>").format(text)
+    return Markup("<span class=\"o_field_readonly\">{}</span>").format(text)
+
+
+def parse(env, field, form, files, node=None):
+    """``(present, value)``: the submitted value of ``field`` converted for write()/create()."""
+    name = field.name
+    kind = field.type
+    if kind == "boolean":
+        if name not in form and f"{name}__present" not in form:
+            return False, None  # an unchecked box is only known by its marker
+        return True, form.get(name) in ("1", "on", "true")
+    if kind == "many2many":
+        if name not in form and f"{name}__present" not in form:
+            return False, None
+        ids = [int(v) for v in form.getlist(name) if v.isdigit()]
+        return True, [(6, 0, ids)]
+    if kind == "binary":
+        upload = files.get(name)
+        if not upload or not upload.filename:
+            return False, None
+        return True, base64.b64encode(upload.read()).decode()
+    if kind == "many2one":
+        typed = form.get(f"{name}__name")
+        raw = form.get(name, "")
+        if typed is not None:
+            current = env[field.comodel_name].browse(int(raw)) if raw.isdigit() else None
+            if not typed.strip():
+                return True, False
+            if current and current.sudo().display_name == typed:
+                return True, current.id
+            found = env[field.comodel_name].name_search(typed.strip(), limit=2)
+            if len(found) != 1:
+                raise InputError(f"{field.string}: {'no record' if not found else 'several records'} "
+                                 f"match {typed!r}")
+            return True, found[0][0]
+        if name not in form:
+            return False, None
+        return True, int(raw) if raw.isdigit() else False
+    if name not in form:
+        return False, None
+    raw = form.get(name, "")
+    if is_password(field, node):
+        return (True, raw) if raw else (False, None)
+    if kind == "integer":
+        return True, _number(field, raw, int)
+    if kind in ("float", "monetary"):
+        return True, _number(field, raw, float)
+    if kind in ("date", "datetime", "selection", "char", "text", "html") and raw == "":
+        return True, False
+    if kind == "datetime":
+        return True, raw.replace("T", " ") + (":00" if len(raw) == 16 else "")
+    if kind == "json":
+        import json
+
+        try:
+            return True, json.loads(raw) if raw.strip() else False
+        except ValueError as exc:
+            raise InputError(f"{field.string}: not valid JSON ({exc})") from exc
+    return True, raw
+
+
+def _number(field, raw: str, kind):
+    if raw.strip() == "":
+        return 0 if field.required else False
+    try:
+        return kind(raw.replace(",", "")) if kind is float else int(raw)
+    except ValueError:
+        raise InputError(f"{field.string}: {raw!r} is not a number") from None

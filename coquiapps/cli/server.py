@@ -1,0 +1,31 @@
+"""``coquiapps server``: serve the web client, the external API and the scheduled actions."""
+from __future__ import annotations
+
+import argparse
+
+from coquiapps.cli.command import Command
+
+
+class ServerCommand(Command):
+    name = "server"
+    help = "run the HTTP server (threaded, or gunicorn workers with --workers N) and the scheduler"
+
+    def run(self, args: list[str]) -> int:
+        from coquiapps.tools import config
+
+        cfg = config.current()
+        parser = argparse.ArgumentParser(prog="coquiapps server")
+        parser.add_argument("-d", "--database", action="append", default=[],
+                            help="serve only this database (repeatable; sets db_filter)")
+        parser.add_argument("--http-port", "-p", type=int, default=cfg["http_port"])
+        parser.add_argument("--http-interface", default=cfg["http_interface"])
+        parser.add_argument("--workers", type=int, default=cfg["workers"],
+                            help="0: one threaded process; N > 0: N gunicorn workers and a cron process")
+        parser.add_argument("--no-cron", action="store_true", help="do not run scheduled actions here")
+        options = parser.parse_args(args)
+
+        from coquiapps.service import server
+
+        names = [n for value in options.database for n in value.split(",") if n]
+        return server.serve(options.http_interface, options.http_port, options.workers, names,
+                            cron=not options.no_cron)

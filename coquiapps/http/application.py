@@ -1,0 +1,330 @@
+"""The WSGI application: sessions, database selection, routing, transactions, errors."""
+from __future__ import annotations
+
+import importlib
+import inspect
+import json
+import logging
+import os
+import re
+import secrets
+import traceback
+from pathlib import Path
+from urllib.parse import urlencode
+
+import werkzeug.utils
+from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.routing import RequestRedirect
+from werkzeug.wrappers import Request as WerkzeugRequest
+from werkzeug.wrappers import Response
+
+from coquiapps.http import dbselect, errors, routing
+from coquiapps.http.request import Request, _current
+from coquiapps.http.sessions import COOKIE_NAME, MAX_AGE, FileSessionStore
+from coquiapps.orm.exceptions import AccessError, MissingError, UserError
+
+_logger = logging.getLogger(__name__)
+STATIC_RE = re.compile(r"^/([A-Za-z0-9_]+)/static/(.+)$")
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "object-src 'none'; base-uri 'self'; frame-ancestors 'self'")
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "SAMEORIGIN",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Content-Security-Policy": CSP,
+}
+
+
+class Application:
+    """The WSGI callable serving every database of this server.
+
+    ``Application()`` reads :func:`coquiapps.tools.config.current`; paths
+    under ``/xmlrpc/`` and ``/jsonrpc`` go to :mod:`coquiapps.service.rpc`.
+    """
+
+    def __init__(self, config=None):
+        from coquiapps.tools import config as config_mod
+
+        self.config = config or config_mod.current()
+        self.session_store = FileSessionStore(Path(self.config.data_dir) / "sessions")
+        self.secret = self._load_secret()
+
+    def _load_secret(self) -> bytes:
+        key = self.config.get("server_key")
+        if key:
+            return key.encode()
+        path = Path(self.config.data_dir) / "sessions" / ".secret"
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            value = secrets.token_hex(32).encode()
+            tmp = path.with_suffix(f".{os.getpid()}")
+            tmp.write_bytes(value)
+            os.chmod(tmp, 0o600)
+            try:
+                os.link(tmp, path)  # first writer wins when several workers start together
+            except FileExistsError:
+                pass
+            tmp.unlink()
+            return path.read_bytes()
+
+    # -- WSGI -------------------------------------------------------------------
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO") or "/"
+        if path.startswith("/xmlrpc/") or path.startswith("/jsonrpc"):
+            return self._rpc(environ, start_response)
+        httprequest = WerkzeugRequest(environ)
+        response = self.dispatch(httprequest)
+        return response(environ, start_response)
+
+    def _rpc(self, environ, start_response):
+        try:
+            rpc = importlib.import_module("coquiapps.service.rpc")
+        except ModuleNotFoundError as exc:
+            if exc.name != "coquiapps.service.rpc":
+                raise
+            return NotFound()(environ, start_response)
+        return rpc.wsgi_app(environ, start_response)
+
+    def dispatch(self, httprequest) -> Response:
+        """Handle one request and return its response (sessions saved, headers set)."""
+        static = self._static(httprequest.path)
+        if static is not None:
+            return self._secure(static)
+        session = self.session_store.get(httprequest.cookies.get(COOKIE_NAME))
+        req = Request(self, httprequest, session)
+        token = _current.set(req)
+        try:
+            response = self._handle(req)
+        finally:
+            _current.reset(token)
+            if req.cr is not None:
+                req.cr.close()
+        if session.modified:
+            self.session_store.save(session)
+        elif not session.new:
+            self.session_store.touch(session)
+        if not session.new:
+            response.set_cookie(COOKIE_NAME, session.sid, max_age=MAX_AGE, httponly=True,
+                                samesite="Lax", secure=httprequest.scheme == "https")
+        return self._secure(response)
+
+    def _secure(self, response: Response) -> Response:
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    def _static(self, path: str) -> Response | None:
+        match = STATIC_RE.match(path)
+        if not match:
+            return None
+        from coquiapps.modules import discovery
+
+        location = discovery.discover(self.config.addons_paths).get(match.group(1))
+        if location is None:
+            return errors.error_page(404, "This file does not exist.")
+        try:
+            environ = {"REQUEST_METHOD": "GET"}
+            response = werkzeug.utils.send_from_directory(
+                Path(location) / "static", match.group(2), environ, max_age=3600)
+        except NotFound:
+            return errors.error_page(404, "This file does not exist.")
+        return response
+
+    # -- one request ------------------------------------------------------------
+    def _handle(self, req: Request) -> Response:
+        httprequest = req.httprequest
+        debug = httprequest.args.get("debug")
+        if debug is not None:
+            req.session["debug"] = debug not in ("", "0", "false")
+        try:
+            self._open_database(req)
+            adapter = routing.routing_map(req.registry.modules if req.registry else ()).bind_to_environ(
+                httprequest.environ)
+            endpoint, path_args = adapter.match()
+        except RequestRedirect as exc:
+            return exc.get_response(httprequest.environ)
+        except HTTPException as exc:
+            return self._http_error(req, exc)
+        req.routing = endpoint.routing
+        is_json = endpoint.routing["type"] == "json"
+        request_id = None
+        try:
+            if is_json:
+                req.jsonrequest = self._json_body(httprequest)
+                request_id = req.jsonrequest.get("id")
+                req.params = dict(req.jsonrequest.get("params") or {})
+            else:
+                req.params = {**httprequest.args.to_dict(), **httprequest.form.to_dict(),
+                              **{k: v for k, v in httprequest.files.items()}}
+            req.params.update(path_args)
+            refusal = self._check_auth(req, is_json)
+            if refusal is not None:
+                return refusal
+            if (not is_json and endpoint.routing.get("csrf", True)
+                    and httprequest.method not in SAFE_METHODS
+                    and not req.validate_csrf(req.params.pop("csrf_token", None))):
+                _logger.warning("CSRF refused: %s %s", httprequest.method, httprequest.path)
+                return errors.error_page(
+                    403, "Session expired or invalid security token: reload the page and try again.")
+            req.params.pop("csrf_token", None)
+            result = endpoint(**_accepted(endpoint, req.params))
+            response = self._to_response(req, result, request_id, is_json)
+            if req.cr is not None:
+                req.cr.commit()
+            return response
+        except Exception as exc:
+            if req.cr is not None:
+                req.cr.rollback()
+            return self._error(req, exc, request_id, is_json)
+
+    def _open_database(self, req: Request) -> None:
+        from coquiapps import sql_db
+        from coquiapps.orm.registry import Registry
+
+        db = self._choose_db(req)
+        if not db:
+            return
+        try:
+            req.cr = sql_db.cursor(db)
+            req.registry = Registry.get(db).check_signaling(req.cr)
+        except Exception as exc:  # dropped meanwhile, or not ours
+            _logger.info("database %s cannot be used: %s", db, exc)
+            if req.cr is not None:
+                req.cr.close()
+                req.cr = None
+            req.registry = None
+            req.session.logout(keep_db=False)
+            return
+        req.db = db
+        uid = req.session.get("uid") if req.session.get("db") == db else None
+        if uid:
+            req.cr.execute("SELECT 1 FROM res_users WHERE id = %s AND active", (uid,))
+            if req.cr.fetchone() is None:
+                req.session.logout()
+                uid = None
+        req.update_env(uid=uid)
+
+    def _choose_db(self, req: Request) -> str | None:
+        host = req.httprequest.host
+        session = req.session
+        wanted = req.httprequest.args.get("db")
+        if wanted and dbselect.matches(wanted, host) and wanted in dbselect.allowed_dbs(host):
+            if session.get("db") != wanted:
+                session.logout(keep_db=False)
+                session["db"] = wanted
+            return wanted
+        current = session.get("db")
+        if current and dbselect.matches(current, host):
+            return current
+        if current:
+            session.logout(keep_db=False)
+        allowed = dbselect.allowed_dbs(host)
+        if len(allowed) == 1:
+            session["db"] = allowed[0]
+            return allowed[0]
+        return None
+
+    def _check_auth(self, req: Request, is_json: bool) -> Response | None:
+        auth = req.routing.get("auth", "user")
+        if auth == "user" and not req.uid:
+            if is_json:
+                return errors.json_error(
+                    req.jsonrequest.get("id") if req.jsonrequest else None,
+                    errors.SessionExpiredException("Session expired"), code=100,
+                    message="CoquiAPPs Session Expired")
+            target = req.httprequest.full_path.rstrip("?")
+            return werkzeug.utils.redirect("/web/login?" + urlencode({"redirect": target}), 303)
+        return None
+
+    @staticmethod
+    def _json_body(httprequest) -> dict:
+        try:
+            body = json.loads(httprequest.get_data(as_text=True) or "{}")
+        except ValueError as exc:
+            raise errors_bad_request(f"invalid JSON body: {exc}") from exc
+        if not isinstance(body, dict):
+            raise errors_bad_request("the JSON body must be an object")
+        return body
+
+    def _to_response(self, req: Request, result, request_id, is_json: bool) -> Response:
+        if is_json:
+            if isinstance(result, Response):
+                return result
+            return errors.json_result(request_id, result)
+        if isinstance(result, HTTPException):
+            raise result
+        if isinstance(result, Response):
+            return result
+        if result is None:
+            return Response(status=204)
+        if isinstance(result, bytes | str):
+            return Response(result, content_type="text/html; charset=utf-8")
+        raise TypeError(f"route {req.httprequest.path} returned {type(result).__name__}, not a response")
+
+    # -- errors -------------------------------------------------------------------
+    def _http_error(self, req: Request, exc: HTTPException) -> Response:
+        if exc.code and exc.code >= 500:
+            return errors.error_page(exc.code, exc.description or "Server error")
+        messages = {404: "The page you asked for does not exist.",
+                    405: "This page cannot be used that way."}
+        description = exc.description if exc.description and not _default_description(exc) else None
+        response = errors.error_page(exc.code or 400, description or messages.get(exc.code, str(exc)))
+        if exc.code == 405 and hasattr(exc, "valid_methods") and exc.valid_methods:
+            response.headers["Allow"] = ", ".join(exc.valid_methods)
+        return response
+
+    def _error(self, req: Request, exc: Exception, request_id, is_json: bool) -> Response:
+        debug = traceback.format_exc() if req.debug else ""
+        if is_json:
+            if isinstance(exc, HTTPException):
+                return errors.json_error(request_id, exc, code=exc.code or 400, message=exc.description)
+            if isinstance(exc, UserError):
+                return errors.json_error(request_id, exc, debug=debug)
+            _logger.exception("error in json route %s", req.httprequest.path)
+            return errors.json_error(request_id, exc, debug=debug)
+        if isinstance(exc, HTTPException):
+            return self._http_error(req, exc)
+        if isinstance(exc, MissingError):
+            return errors.error_page(404, exc.message)
+        if isinstance(exc, AccessError):
+            return errors.error_page(403, exc.message)
+        if isinstance(exc, UserError):
+            return errors.error_page(400, exc.message)
+        _logger.exception("error in route %s", req.httprequest.path)
+        return errors.error_page(500, "The server hit an error and could not complete the request.",
+                                 traceback=debug or None)
+
+    # -- templates --------------------------------------------------------------------
+    def template_globals(self, req: Request) -> dict:
+        """Values every template gets (addons extend through ``template_hooks``)."""
+        values = {"csrf_token": req.csrf_token, "debug": req.debug, "db": req.db}
+        for hook in TEMPLATE_HOOKS:
+            values.update(hook(req) or {})
+        return values
+
+
+TEMPLATE_HOOKS: list = []
+
+
+def _default_description(exc: HTTPException) -> bool:
+    return exc.description == type(exc).description
+
+
+def errors_bad_request(message: str):
+    from werkzeug.exceptions import BadRequest
+
+    return BadRequest(message)
+
+
+def _accepted(endpoint, params: dict) -> dict:
+    """The params the endpoint takes (all of them when it has ``**kwargs``)."""
+    try:
+        signature = inspect.signature(endpoint)
+    except (TypeError, ValueError):
+        return params
+    if any(p.kind is p.VAR_KEYWORD for p in signature.parameters.values()):
+        return params
+    return {k: v for k, v in params.items() if k in signature.parameters}

@@ -1,0 +1,45 @@
+"""Error responses: pages for http routes, JSON-RPC errors for json routes."""
+from __future__ import annotations
+
+import json
+
+from werkzeug.wrappers import Response
+
+from coquiapps.http import templates
+
+TITLES = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
+          500: "Internal Server Error"}
+
+
+class SessionExpiredException(Exception):
+    """A json route needing a user was called without a valid session."""
+
+
+def error_page(code: int, message: str, traceback: str | None = None) -> Response:
+    """An HTML error page; the traceback only when given (developer mode)."""
+    html = templates.render("http/error.html", {
+        "code": code, "title": TITLES.get(code, "Error"), "message": message, "traceback": traceback})
+    return Response(html, status=code, content_type="text/html; charset=utf-8")
+
+
+def exception_name(exc: BaseException) -> str:
+    cls = type(exc)
+    module = cls.__module__
+    if module.startswith("coquiapps.orm.exceptions"):
+        module = "coquiapps.exceptions"
+    return f"{module}.{cls.__qualname__}"
+
+
+def json_error(request_id, exc: BaseException, code: int = 200, message: str | None = None,
+               debug: str = "") -> Response:
+    """A JSON-RPC 2.0 error envelope as Odoo sends it."""
+    text = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
+    body = {"jsonrpc": "2.0", "id": request_id, "error": {
+        "code": code, "message": message or "CoquiAPPs Server Error",
+        "data": {"name": exception_name(exc), "message": text, "arguments": [text], "debug": debug}}}
+    return Response(json.dumps(body, default=str), status=200, content_type="application/json")
+
+
+def json_result(request_id, result) -> Response:
+    body = {"jsonrpc": "2.0", "id": request_id, "result": result}
+    return Response(json.dumps(body, default=str), status=200, content_type="application/json")

@@ -1,0 +1,137 @@
+"""The ``object`` service: model methods called remotely with the caller's access rights.
+
+:func:`execute_kw` is the helper other transports use (the web client's
+``/web/dataset/call_kw`` after its own session check): it opens a cursor,
+calls the method as user ``uid`` and commits, retrying a few times when
+PostgreSQL reports a serialization failure between concurrent transactions.
+"""
+from __future__ import annotations
+
+import logging
+import time
+
+import psycopg2.errors
+
+from coquiapps.orm.exceptions import AccessError, UserError
+
+_logger = logging.getLogger(__name__)
+MAX_TRIES = 5
+RETRYABLE = (psycopg2.errors.SerializationFailure, psycopg2.errors.DeadlockDetected,
+             psycopg2.errors.LockNotAvailable)
+
+# Public in Python, but not meant for remote callers.
+REFUSED = frozenset({"browse", "with_env", "with_user", "with_context", "with_company", "sudo",
+                     "ensure_one", "mapped", "filtered", "sorted", "filtered_domain", "exists",
+                     "invalidate_recordset", "invalidate_model", "pool", "env", "ids", "check_access",
+                     "check_access_rule", "init", "unlink_all"})
+# Model-level methods of the ORM (the others take record ids as first argument).
+MODEL_METHODS = frozenset({"create", "search", "search_read", "search_count", "name_search", "fields_get",
+                           "default_get", "check_access_rights", "name_create", "read_group",
+                           "load_views", "get_views"})
+
+
+def _takes_ids(func, method: str) -> bool:
+    if method in MODEL_METHODS:
+        return False
+    return not (getattr(func, "_api_model", False) or getattr(func, "_api_create_multi", False))
+
+
+def call_kw(env, model: str, method: str, args=None, kwargs=None):
+    """``env[model].method(*args, **kwargs)`` as Odoo's RPC does it; the raw result.
+
+    Methods whose name starts with ``_`` (and recordset plumbing) are refused;
+    for record methods the first argument is the list of ids (or one id).
+    ``kwargs['context']`` becomes the records' context.
+    """
+    if not isinstance(method, str) or not method or method.startswith("_") or method in REFUSED:
+        raise AccessError(f"Private methods (such as {model}.{method}) cannot be called remotely.")
+    if not isinstance(model, str) or model not in env:
+        raise UserError(f"Object {model} doesn't exist")
+    args = list(args or [])
+    kwargs = dict(kwargs or {})
+    records = env[model]
+    context = kwargs.pop("context", None)
+    if isinstance(context, dict):
+        records = records.with_context(**context)
+    func = getattr(type(records), method, None)
+    if func is None and model == "res.users" and method == "context_get":
+        return _context_get(env)
+    if func is None or not callable(func):
+        raise AttributeError(f"The method '{method}' does not exist on the model '{model}'")
+    if _takes_ids(func, method):
+        ids = args.pop(0) if args else []
+        ids = [ids] if isinstance(ids, int) else list(ids or [])
+        records = records.browse(ids)
+    result = getattr(records, method)(*args, **kwargs)
+    if method == "create" and hasattr(result, "_ids") and args and isinstance(args[0], dict):
+        return result.id
+    return result
+
+
+def _context_get(env) -> dict:
+    """Odoo's ``res.users.context_get`` (OdooRPC calls it at login), when the model lacks it."""
+    user = env.user.sudo()
+    return {"lang": user.lang or "en_US", "tz": user.tz or "UTC", "uid": env.uid}
+
+
+def _user_lang(env, context: dict | None) -> str:
+    if context and context.get("lang"):
+        return context["lang"]
+    env.cr.execute("SELECT lang FROM res_users WHERE id = %s", (env.uid,))
+    row = env.cr.fetchone()
+    return (row and row[0]) or "en_US"
+
+
+def execute_kw(dbname: str, uid: int, model: str, method: str, args=None, kwargs=None):
+    """Call ``model.method`` in database ``dbname`` as user ``uid``; commit; return wire values.
+
+    The caller has checked who ``uid`` is. Errors propagate (UserError,
+    AccessError ... carry the message for the user); the transaction is then
+    rolled back.
+    """
+    from coquiapps import sql_db
+    from coquiapps.orm import Environment, Registry
+    from coquiapps.service.marshal import to_wire
+    from coquiapps.tools import translate
+
+    for attempt in range(1, MAX_TRIES + 1):
+        try:
+            with sql_db.cursor(dbname) as cr:
+                registry = Registry.get(dbname).check_signaling(cr)
+                context = (kwargs or {}).get("context")
+                env = Environment(cr, uid, {}, registry=registry)
+                lang = _user_lang(env, context if isinstance(context, dict) else None)
+                translate.ensure_loaded(registry.modules, lang)
+                token = translate.set_lang(lang)
+                try:
+                    result = to_wire(call_kw(env, model, method, args, kwargs))
+                finally:
+                    translate.reset_lang(token)
+            return result
+        except RETRYABLE as exc:
+            if attempt == MAX_TRIES:
+                raise
+            _logger.info("%s.%s: %s, retrying (%d/%d)", model, method, type(exc).__name__, attempt, MAX_TRIES)
+            time.sleep(0.05 * attempt)
+    raise AssertionError("unreachable")
+
+
+def dispatch(method: str, params: list):
+    """The ``object`` service: ``execute_kw(db, uid, password, model, method, args, kwargs)``, ``execute``."""
+    from coquiapps import sql_db
+    from coquiapps.service import security
+
+    if method not in ("execute", "execute_kw"):
+        raise NameError(f"method {method!r} is not part of the object service")
+    if len(params) < 5:
+        raise TypeError(f"{method} takes (db, uid, password, model, method, ...)")
+    dbname, uid, password, model, name = params[:5]
+    with sql_db.cursor(dbname) as cr:
+        security.check_credentials(cr, dbname, uid, password)
+    if method == "execute":
+        return execute_kw(dbname, uid, model, name, list(params[5:]), {})
+    args = params[5] if len(params) > 5 else []
+    kwargs = params[6] if len(params) > 6 else {}
+    if not isinstance(args, list) or not isinstance(kwargs, dict):
+        raise TypeError("execute_kw: args must be a list and kwargs a dict")
+    return execute_kw(dbname, uid, model, name, args, kwargs)

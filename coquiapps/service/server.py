@@ -1,0 +1,200 @@
+"""Serving: a threaded werkzeug server with a cron thread, or gunicorn workers and a cron process.
+
+Both stop gracefully on SIGTERM (and SIGINT): requests in progress finish,
+the scheduler finishes its current job, and the process exits with status 0.
+"""
+from __future__ import annotations
+
+import ctypes
+import logging
+import os
+import re
+import signal
+import sys
+import threading
+import time
+
+_logger = logging.getLogger(__name__)
+GRACEFUL_TIMEOUT = 20
+
+
+def wsgi_application():
+    """The web :class:`~coquiapps.http.Application` (which also serves the RPC paths), or RPC only."""
+    try:
+        from coquiapps.http import Application
+    except ImportError as exc:  # the web layer is not there: the external API still works
+        _logger.warning("coquiapps.http is not available (%s): serving the external API only", exc)
+        from coquiapps.service import rpc
+
+        return rpc.wsgi_app
+    return Application()
+
+
+def restrict_to(dbnames: list[str]) -> None:
+    """Serve only these databases: ``db_filter`` becomes their exact names."""
+    from coquiapps.tools import config
+
+    if dbnames:
+        config.current().values["db_filter"] = "^(" + "|".join(re.escape(n) for n in dbnames) + ")$"
+
+
+def _forget_inherited_connections() -> None:
+    """In a forked child: never touch the parent's pooled connections (not even to close them)."""
+    from coquiapps import sql_db
+
+    pool = sql_db.pool()
+    with pool._lock:
+        pool._idle = {}
+
+
+def _die_with_parent() -> None:
+    """Linux: this process gets SIGTERM when its parent dies (no orphaned cron runner)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+# -- threaded ---------------------------------------------------------------------------
+class ThreadedServer:
+    """werkzeug's threaded server in this process, a :class:`CronThread` beside it."""
+
+    def __init__(self, interface: str, port: int, dbnames=None, cron: bool = True):
+        self.interface, self.port = interface, port
+        self.dbnames = list(dbnames or [])
+        self.cron = cron
+        self.httpd = None
+
+    def _stop(self, signum, frame) -> None:
+        _logger.info("signal %s: stopping (requests in progress finish)", signum)
+        threading.Thread(target=self.httpd.shutdown, daemon=True).start()
+
+    def run(self) -> int:
+        from werkzeug.serving import make_server
+
+        from coquiapps.service.cron import CronThread
+
+        self.httpd = make_server(self.interface, self.port, wsgi_application(), threaded=True)
+        self.httpd.daemon_threads = False  # server_close() waits for requests in progress
+        self.httpd.block_on_close = True
+        cron_thread = CronThread(self.dbnames) if self.cron else None
+        signal.signal(signal.SIGTERM, self._stop)
+        signal.signal(signal.SIGINT, self._stop)
+        if cron_thread:
+            cron_thread.start()
+        print(f"CoquiAPPs is running on http://{self.interface}:{self.httpd.server_port}/ "
+              f"(threaded, pid {os.getpid()})", flush=True)
+        try:
+            self.httpd.serve_forever()
+        finally:
+            self.httpd.server_close()
+            if cron_thread:
+                cron_thread.stop(GRACEFUL_TIMEOUT)
+        _logger.info("server stopped")
+        return 0
+
+
+# -- prefork (gunicorn) -----------------------------------------------------------------
+def start_cron_process(dbnames) -> int:
+    """Fork a cron runner process; its pid."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid:
+        return pid
+    code = 1
+    try:
+        _forget_inherited_connections()
+        _die_with_parent()
+        from coquiapps.service.cron import Runner
+
+        runner = Runner(dbnames)
+        signal.signal(signal.SIGTERM, lambda *a: runner.stop())
+        signal.signal(signal.SIGINT, lambda *a: runner.stop())
+        runner.run_forever()
+        code = 0
+    except BaseException:
+        _logger.exception("cron process crashed")
+    finally:
+        os._exit(code)
+
+
+def stop_process(pid: int, timeout: float = GRACEFUL_TIMEOUT) -> None:
+    """SIGTERM ``pid``, wait for it (it may already be reaped by gunicorn), SIGKILL if it lingers."""
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            done, _status = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if done:
+            return
+        time.sleep(0.05)
+    _logger.warning("cron process %s did not stop in %ss: killing it", pid, timeout)
+    try:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    except (ProcessLookupError, ChildProcessError):
+        pass
+
+
+def _gunicorn_app(interface: str, port: int, workers: int, threads: int):
+    from gunicorn.app.base import BaseApplication
+
+    class GunicornApp(BaseApplication):
+        """gunicorn configured from code (no command-line parsing)."""
+
+        def load_config(self):
+            settings = {
+                "bind": f"{interface}:{port}", "workers": workers,
+                "worker_class": "gthread" if threads > 1 else "sync", "threads": threads,
+                "graceful_timeout": GRACEFUL_TIMEOUT, "timeout": 120, "keepalive": 5,
+                "proc_name": "coquiapps", "post_fork": lambda server, worker: _forget_inherited_connections(),
+                "accesslog": None, "loglevel": "warning",
+            }
+            for key, value in settings.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            return wsgi_application()
+
+    return GunicornApp()
+
+
+class PreforkServer:
+    """gunicorn workers serving :func:`wsgi_application`, a separate cron process."""
+
+    def __init__(self, interface: str, port: int, workers: int, dbnames=None, cron: bool = True,
+                 threads: int = 4):
+        self.interface, self.port, self.workers, self.threads = interface, port, workers, threads
+        self.dbnames = list(dbnames or [])
+        self.cron = cron
+
+    def run(self) -> int:
+        cron_pid = start_cron_process(self.dbnames) if self.cron else None
+        print(f"CoquiAPPs is running on http://{self.interface}:{self.port}/ "
+              f"({self.workers} workers, pid {os.getpid()})", flush=True)
+        code = 0
+        try:
+            _gunicorn_app(self.interface, self.port, self.workers, self.threads).run()
+        except SystemExit as exc:  # gunicorn's arbiter exits through sys.exit
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        finally:
+            if cron_pid:
+                stop_process(cron_pid)
+        _logger.info("server stopped (status %s)", code)
+        return code
+
+
+def serve(interface: str = "127.0.0.1", port: int = 8069, workers: int = 0, dbnames=None,
+          cron: bool = True) -> int:
+    """Run the server until SIGTERM/SIGINT; the exit status."""
+    restrict_to(list(dbnames or []))
+    if workers and workers > 0:
+        return PreforkServer(interface, port, workers, dbnames, cron).run()
+    return ThreadedServer(interface, port, dbnames, cron).run()

@@ -1,0 +1,98 @@
+"""Credential health: warnings before each Amazon deadline, and for accounts gone quiet."""
+import datetime as dt
+
+from coquiapps import _, api, fields, models
+
+THRESHOLDS = (30, 7, 1)          # days before a deadline when admins are told
+AUTHORIZATION_LIFETIME = 365     # public apps must be re-authorized yearly
+QUIET_AFTER = dt.timedelta(hours=24)
+
+
+def crossed_threshold(days_left: int) -> int | None:
+    """The smallest threshold reached (0 once the deadline passed), or None if none yet."""
+    if days_left < 0:
+        return 0
+    reached = [t for t in THRESHOLDS if days_left <= t]
+    return min(reached) if reached else None
+
+
+class AmazonSpapiApp(models.Model):
+    _inherit = "amazon.spapi.app"
+
+    secret_notified_threshold = fields.Integer(copy=False, help="Last warning sent (days before expiry)")
+
+    def write(self, vals):
+        if "secret_issued_on" in vals:
+            vals = {**vals, "secret_notified_threshold": False}
+        return super().write(vals)
+
+
+class AmazonAccount(models.Model):
+    _inherit = "amazon.account"
+
+    sp_reauth_due_on = fields.Date("Re-authorize Before", compute="_compute_sp_reauth_due_on")
+    sp_auth_notified_threshold = fields.Integer(copy=False)
+    sp_quiet_notified_on = fields.Datetime(copy=False)
+
+    def _compute_sp_reauth_due_on(self):
+        for account in self:
+            owner = account._sp_owner()
+            public = owner.spapi_app_id.kind == "public"
+            authorized = owner.sp_authorized_on
+            account.sp_reauth_due_on = (authorized + dt.timedelta(days=AUTHORIZATION_LIFETIME)).date() \
+                if public and authorized else False
+
+    @api.model
+    def _cron_credential_health(self):
+        """Daily: secret age, authorization age, silence. Returns the notices sent."""
+        today = fields.Date.today()
+        sent = []
+        for app in self.env["amazon.spapi.app"].search([]):
+            threshold = crossed_threshold((app.secret_expires_on - today).days)
+            if threshold is not None and threshold != app.secret_notified_threshold:
+                if threshold == 0:
+                    message = _("The LWA client secret of %(app)s expired on %(date)s: every token call fails "
+                                "until it is rotated (Rotate Client Secret).", app=app.name,
+                                date=app.secret_expires_on)
+                else:
+                    message = _("The LWA client secret of %(app)s expires on %(date)s (in %(days)s days). "
+                                "Rotate it in the Developer Console, then use Rotate Client Secret.",
+                                app=app.name, date=app.secret_expires_on,
+                                days=(app.secret_expires_on - today).days)
+                self._notify_admins(_("Amazon: client secret of %s expiring") % app.name, message,
+                                    record=app, level="danger" if threshold <= 7 else "warning")
+                app.sudo().write({"secret_notified_threshold": threshold or -1})
+                sent.append(("secret", app.name, threshold))
+        accounts = self.search([("sp_parent_id", "=", False), ("sp_neutralized", "=", False)])
+        for account in accounts:
+            due = account.sp_reauth_due_on
+            if due:
+                threshold = crossed_threshold((due - today).days)
+                if threshold is not None and threshold != (account.sp_auth_notified_threshold or None):
+                    message = _("The Amazon authorization of %(account)s must be renewed before %(date)s "
+                                "(public applications are re-authorized every 365 days): use Link with Amazon.",
+                                account=account.name, date=due)
+                    self._notify_admins(_("Amazon: %s needs re-authorization soon") % account.name, message,
+                                        record=account, level="danger" if threshold <= 7 else "warning")
+                    account.sudo().write({"sp_auth_notified_threshold": threshold or -1})
+                    sent.append(("authorization", account.name, threshold))
+            if account._sp_is_quiet():
+                self._notify_admins(
+                    _("Amazon: no successful call for %s") % account.name,
+                    _("Amazon has not answered successfully for %(account)s since %(since)s. Last error: "
+                      "%(error)s", account=account.name, since=account.sp_last_success or _("ever"),
+                      error=account.sp_last_error or _("none recorded")),
+                    record=account, level="warning")
+                account.sudo().write({"sp_quiet_notified_on": fields.Datetime.now()})
+                sent.append(("quiet", account.name, None))
+        return sent
+
+    def _sp_is_quiet(self) -> bool:
+        """Connected, expected to sync, and silent for 24 h (told at most once a day)."""
+        if self.sp_state != "connected" or self.sp_no_fetch:
+            return False
+        now = fields.Datetime.now()
+        last = self.sp_last_success or self.sp_authorized_on
+        if not last or now - last < QUIET_AFTER:
+            return False
+        return not self.sp_quiet_notified_on or now - self.sp_quiet_notified_on >= QUIET_AFTER

@@ -1,0 +1,191 @@
+"""Linking an account with Amazon: consent, connect links, the callback's work, test, revoke."""
+import logging
+
+from coquiapps import _, fields, models
+from coquiapps.exceptions import UserError
+
+from ..spapi import LWACredentials, LWAError, SellersAPI, SPAPIError, marketplace
+from . import endpoints
+from .amazon_account_tokens import AccountTokenProvider
+
+_logger = logging.getLogger(__name__)
+
+
+class ConsentRefused(UserError):
+    """The callback cannot complete; the message says what happened and how to retry."""
+
+
+class AmazonAccount(models.Model):
+    _inherit = "amazon.account"
+
+    def _sp_check_admin(self):
+        if not self.env.su and not self.env.user.has_group("base.group_system"):
+            raise UserError(_("Only administrators can link Amazon accounts."))
+
+    def _sp_consent_url(self, started_by="admin", link=None) -> str:
+        """The Seller Central consent page for this account, with a fresh signed state."""
+        self.ensure_one()
+        if self.sp_parent_id:
+            raise UserError(_("%(account)s uses the authorization of %(parent)s: link %(parent)s instead.",
+                              account=self.name, parent=self.sp_parent_id.name))
+        app = self.spapi_app_id
+        if not app:
+            raise UserError(_("Choose the SP-API application of %s first (Credentials tab).") % self.name)
+        if app.kind != "public" or not app.application_id:
+            raise UserError(_("%s is a private seller application: use 'Private App Authorization' and paste "
+                              "the refresh token from Seller Central.") % app.name)
+        if not self.base_marketplace_id:
+            raise UserError(_("Choose the home marketplace of %s first.") % self.name)
+        state = self.env["amazon.spapi.consent"]._start(self, started_by=started_by, link=link)
+        return endpoints.endpoints(self.env).consent_url(
+            self.base_marketplace_id.api_ref, app.application_id, state,
+            draft=app.draft, redirect_uri=app.redirect_uri)
+
+    def action_sp_link(self):
+        """Link with Amazon: send the administrator's browser to the consent page."""
+        self.ensure_one()
+        self._sp_check_admin()
+        return {"type": "ir.actions.act_url", "url": self._sp_consent_url(), "target": "self"}
+
+    def action_sp_connect_link(self):
+        """Copy Connect Link: a single-use link for the Amazon account owner (not an ERP user)."""
+        self.ensure_one()
+        self._sp_check_admin()
+        if not self.spapi_app_id or self.spapi_app_id.kind != "public":
+            raise UserError(_("Connect links need a public SP-API application on %s.") % self.name)
+        url = self.env["amazon.spapi.connect.link"]._create_for(self)
+        wizard = self.env["amazon.spapi.link.wizard"].create({"account_id": self.id, "url": url})
+        return {"type": "ir.actions.act_window", "res_model": wizard._name, "res_id": wizard.id,
+                "view_mode": "form", "target": "new", "name": _("Connect Link")}
+
+    # -- the callback's work -----------------------------------------------------------------
+    def _sp_complete_consent(self, attempt, code: str, selling_partner_id: str):
+        """Exchange the code, check the seller, store the grant, learn marketplaces.
+
+        Nothing is stored unless everything succeeded: the caller's transaction
+        is rolled back on any error, so previous working credentials stay.
+        """
+        self.ensure_one()
+        app = self.spapi_app_id
+        if not app or not app.sudo().client_secret:
+            raise ConsentRefused(_("The SP-API application of %s has no usable client secret.") % self.name)
+        expected = self.sp_selling_partner_id or self.seller_key
+        if expected and selling_partner_id != expected:
+            raise ConsentRefused(_(
+                "You signed in to Amazon as seller %(got)s, but this account belongs to seller %(expected)s. "
+                "Nothing was changed: sign out of Seller Central, sign in with the right seller, and use the "
+                "link again.", got=selling_partner_id, expected=expected))
+        lwa = endpoints.lwa_client(self.env, LWACredentials(app.client_id, app.sudo().client_secret))
+        try:
+            token = lwa.exchange_code(code, app.redirect_uri)
+        except LWAError as exc:
+            raise ConsentRefused(_("Amazon did not accept the authorization code (%(error)s). Codes are valid "
+                                   "for 5 minutes and once: start the link again.", error=exc)) from exc
+        except SPAPIError as exc:
+            raise ConsentRefused(_("Amazon could not be reached to finish the authorization (%s). Try again "
+                                   "in a moment.") % exc) from exc
+        if not token.refresh_token:
+            raise ConsentRefused(_("Amazon returned no refresh token; start the link again."))
+        participations = self._sp_fetch_participations(token.value, selling_partner_id)
+        self._sp_store_grant(selling_partner_id, token, participations)
+        if attempt.link_id:
+            attempt.link_id._mark_used()
+        attempt.sudo().write({"outcome": "connected"})
+        if attempt.started_by == "owner":
+            self._notify_admins(_("Amazon: %s was linked by its owner") % self.name,
+                                _("The Amazon account owner completed the authorization of %s; orders "
+                                  "will sync again.") % self.name, record=self, level="info")
+        return participations
+
+    def _sp_fetch_participations(self, access_token: str, selling_partner_id: str):
+        client = endpoints.spapi_client(self.env, self.base_marketplace_id.region, lambda force_refresh=False:
+                                        access_token, selling_partner_id)
+        try:
+            return SellersAPI(client).get_marketplace_participations()
+        except SPAPIError as exc:
+            raise ConsentRefused(_("Amazon accepted the authorization but the marketplace check failed "
+                                   "(%s); nothing was changed, try again.") % exc) from exc
+
+    def _sp_store_grant(self, selling_partner_id, token, participations):
+        values = {
+            "sp_selling_partner_id": selling_partner_id, "sp_refresh_token": token.refresh_token,
+            "sp_authorized_on": fields.Datetime.now(), "sp_state": "connected", "sp_state_reason": False,
+            "sp_last_error": False, "sp_last_success": fields.Datetime.now(),
+        }
+        if not self.seller_key:
+            values["seller_key"] = selling_partner_id
+        self.sudo().write(values)
+        self._sp_forget_tokens()
+        self._sp_sync_marketplaces(participations)
+        self.sp_child_ids.sudo().write({"sp_state": "connected", "sp_last_error": False})
+
+    def _sp_sync_marketplaces(self, participations):
+        """Activate the marketplaces the seller participates in (among the account's region)."""
+        Marketplace = self.env["amazon.marketplace"].sudo().with_context(active_test=False)
+        region = self.base_marketplace_id.region
+        ids = []
+        for item in participations:
+            if not item.is_participating:
+                continue
+            try:
+                if marketplace(item.marketplace_id).region != region:
+                    continue
+            except KeyError:
+                continue
+            found = Marketplace.search([("api_ref", "=", item.marketplace_id)], limit=1)
+            if found:
+                ids.append(found.id)
+        if ids:
+            self.sudo().write({"active_marketplace_ids": [(4, mid) for mid in ids]})
+
+    # -- other buttons -------------------------------------------------------------------------
+    def action_sp_test_connection(self):
+        """Test Connection: an SP-API call proves the whole chain (token, grant, region)."""
+        self.ensure_one()
+        participations = self._sp_participations()
+        names = ", ".join(p.name for p in participations if p.is_participating) or _("none")
+        return self._notify_client(_("Amazon answered for %(account)s: marketplaces %(names)s.",
+                                     account=self.name, names=names))
+
+    def _sp_participations(self):
+        owner = self._sp_check_usable()
+        try:
+            result = SellersAPI(owner._sp_client()).get_marketplace_participations()
+        except SPAPIError as exc:
+            owner.sudo().write({"sp_last_error": str(exc)})
+            raise UserError(_("Amazon refused the call for %(account)s: %(error)s",
+                              account=owner.name, error=exc)) from exc
+        owner._sp_mark_success()
+        return result
+
+    def _sp_client(self):
+        owner = self._sp_owner()
+        from .amazon_spapi_rate_bucket import PostgresRateStore
+
+        return endpoints.spapi_client(self.env, owner._sp_region(), AccountTokenProvider(owner),
+                                      owner.sp_selling_partner_id or "", rate_store=PostgresRateStore(
+                                          self.env.cr.dbname))
+
+    def action_sp_revoke(self):
+        """Revoke: forget the grant here (the seller also removes the app in Seller Central)."""
+        self._sp_check_admin()
+        for account in self:
+            account._sp_forget_tokens()
+            account.sudo().write({"sp_refresh_token": False, "sp_state": "not_connected",
+                                  "sp_state_reason": _("Revoked by %s") % self.env.user.name,
+                                  "sp_authorized_on": False})
+            account.sp_link_ids.filtered(lambda link: link.status == "valid").action_revoke()
+        return True
+
+    def action_open_migrate_wizard(self):
+        self.ensure_one()
+        return {"type": "ir.actions.act_window", "res_model": "amazon.spapi.migrate", "view_mode": "form",
+                "target": "new", "name": _("Move to Selling Partner API"),
+                "context": {"default_account_id": self.id}}
+
+    def action_open_private_app_wizard(self):
+        self.ensure_one()
+        return {"type": "ir.actions.act_window", "res_model": "amazon.spapi.private.app", "view_mode": "form",
+                "target": "new", "name": _("Private App Authorization"),
+                "context": {"default_account_id": self.id, "default_spapi_app_id": self.spapi_app_id.id
+                            if self.spapi_app_id.kind == "private" else False}}

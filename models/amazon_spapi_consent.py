@@ -1,0 +1,121 @@
+"""Consent attempts (the OAuth state's server side) and connect links for account owners."""
+import datetime as dt
+import secrets
+
+from coquiapps import _, api, fields, models
+from coquiapps.exceptions import UserError
+
+from . import oauth_state
+
+LINK_LIFETIME_DAYS = 7
+
+
+class AmazonSpapiConsent(models.Model):
+    """One trip to Amazon's consent page: single use, 15 minutes."""
+
+    _name = "amazon.spapi.consent"
+    _description = "Amazon consent attempt"
+    _order = "id desc"
+
+    account_id = fields.Many2one("amazon.account", required=True, ondelete="cascade", index=True)
+    link_id = fields.Many2one("amazon.spapi.connect.link", ondelete="cascade")
+    nonce_hash = fields.Char(required=True, copy=False)
+    expires_at = fields.Datetime(required=True)
+    used_at = fields.Datetime()
+    started_by = fields.Selection([("admin", "Administrator"), ("owner", "Account owner (connect link)")],
+                                  required=True, default="admin")
+    user_id = fields.Many2one("res.users", default=lambda self: self.env.uid)
+    outcome = fields.Char(help="What happened at the callback")
+
+    @api.model
+    def _start(self, account, started_by="admin", link=None) -> str:
+        """Record an attempt and return its signed ``state``."""
+        nonce = secrets.token_urlsafe(24)
+        expires = fields.Datetime.now() + dt.timedelta(seconds=oauth_state.STATE_LIFETIME)
+        attempt = self.sudo().create({
+            "account_id": account.id, "link_id": link.id if link else False,
+            "nonce_hash": oauth_state.nonce_hash(nonce), "expires_at": expires, "started_by": started_by})
+        payload = {"db": self.env.cr.dbname, "account": account.id, "attempt": attempt.id, "nonce": nonce,
+                   "exp": int(expires.replace(tzinfo=dt.timezone.utc).timestamp())}
+        return oauth_state.sign(self._secret(), payload)
+
+    @api.model
+    def _secret(self) -> str:
+        return self.env["ir.config_parameter"].sudo().get_param("database.secret")
+
+    @api.model
+    def _consume(self, state: str):
+        """Check a returned state and mark its attempt used; returns the attempt or raises StateError."""
+        payload = oauth_state.verify(self._secret(), state)
+        attempt = self.sudo().browse(payload["attempt"]).exists()
+        if not attempt or attempt.account_id.id != payload["account"]:
+            raise oauth_state.StateError("this authorization request does not belong to that account")
+        if attempt.nonce_hash != oauth_state.nonce_hash(payload["nonce"]):
+            raise oauth_state.StateError("the state parameter was not issued by this database")
+        # single use, even with two callbacks racing: only one UPDATE finds used_at empty
+        self.env.cr.execute("UPDATE amazon_spapi_consent SET used_at = now() at time zone 'UTC' "
+                            "WHERE id = %s AND used_at IS NULL RETURNING id", (attempt.id,))
+        if not self.env.cr.fetchone():
+            raise oauth_state.StateError("this authorization request was already used; start it again")
+        self.env.cr.cache.clear()
+        if attempt.link_id and not attempt.link_id._is_usable():
+            raise oauth_state.StateError("this connect link is no longer valid; ask for a new one")
+        return attempt
+
+
+class AmazonSpapiConnectLink(models.Model):
+    """A link the administrator sends to the Amazon account owner (not an ERP user)."""
+
+    _name = "amazon.spapi.connect.link"
+    _description = "Amazon connect link"
+    _order = "id desc"
+
+    account_id = fields.Many2one("amazon.account", required=True, ondelete="cascade", index=True)
+    token_hash = fields.Char(required=True, copy=False, index=True)
+    expires_at = fields.Datetime(required=True)
+    used_at = fields.Datetime()
+    revoked = fields.Boolean()
+    created_uid_name = fields.Char(related="create_uid.name", string="Created by")
+    status = fields.Selection([("valid", "Valid"), ("used", "Used"), ("expired", "Expired"),
+                               ("revoked", "Revoked")], compute="_compute_status")
+
+    def _compute_status(self):
+        now = fields.Datetime.now()
+        for link in self:
+            link.status = ("revoked" if link.revoked else "used" if link.used_at
+                           else "expired" if link.expires_at < now else "valid")
+
+    def _is_usable(self) -> bool:
+        self.ensure_one()
+        return self.status == "valid"
+
+    @api.model
+    def _create_for(self, account, days: int = LINK_LIFETIME_DAYS) -> str:
+        """A new link for ``account``; returns its URL (shown once: only a hash is stored)."""
+        token = secrets.token_urlsafe(32)
+        self.sudo().create({"account_id": account.id, "token_hash": oauth_state.nonce_hash(token),
+                            "expires_at": fields.Datetime.now() + dt.timedelta(days=days)})
+        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "").rstrip("/")
+        return f"{base}/amazon_spapi/connect/{token}?db={self.env.cr.dbname}"
+
+    @api.model
+    def _find(self, token: str):
+        """The usable link behind ``token``; UserError with the reason otherwise."""
+        if not token or len(token) > 200:
+            raise UserError(_("This connect link is not valid."))
+        link = self.sudo().search([("token_hash", "=", oauth_state.nonce_hash(token))], limit=1)
+        if not link:
+            raise UserError(_("This connect link is not valid."))
+        reasons = {"used": _("This connect link was already used."),
+                   "expired": _("This connect link has expired; ask for a new one."),
+                   "revoked": _("This connect link was revoked; ask for a new one.")}
+        if link.status != "valid":
+            raise UserError(reasons[link.status])
+        return link
+
+    def action_revoke(self):
+        self.write({"revoked": True})
+        return True
+
+    def _mark_used(self):
+        self.sudo().write({"used_at": fields.Datetime.now()})

@@ -1,0 +1,61 @@
+"""Private seller app (self-authorization): paste client id, secret and refresh token."""
+import dataclasses
+
+from coquiapps import _, fields, models
+from coquiapps.exceptions import UserError
+
+from ..models import endpoints
+from ..spapi import LWACredentials, LWAError, SellersAPI, SPAPIError
+
+
+class AmazonSpapiPrivateApp(models.TransientModel):
+    _name = "amazon.spapi.private.app"
+    _description = "Authorize a private seller application"
+
+    account_id = fields.Many2one("amazon.account", required=True)
+    spapi_app_id = fields.Many2one("amazon.spapi.app", "Existing Application",
+                                   help="Leave empty to register a new private application")
+    app_name = fields.Char("Application Name")
+    client_id = fields.Char("LWA Client ID")
+    client_secret = fields.Char("LWA Client Secret", password=True)
+    refresh_token = fields.Char("Refresh Token", password=True, help="Atzr|… from Seller Central, Develop Apps")
+    selling_partner_id = fields.Char("Seller ID", help="Merchant Token shown in Seller Central "
+                                                       "(needed if the account has none yet)")
+
+    def action_authorize(self):
+        """Verify everything with Amazon (a token refresh and a marketplaces call) before saving."""
+        self.ensure_one()
+        if not self.env.su and not self.env.user.has_group("base.group_system"):
+            raise UserError(_("Only administrators can store Amazon credentials."))
+        account = self.account_id
+        app = self.spapi_app_id
+        client_id = self.client_id or app.client_id
+        secret = self.client_secret or (app.sudo().client_secret if app else False)
+        token_text = (self.refresh_token or "").strip()
+        spid = (self.selling_partner_id or account.sp_selling_partner_id or account.seller_key or "").strip()
+        missing = [label for label, value in ((_("client id"), client_id), (_("client secret"), secret),
+                                              (_("refresh token"), token_text), (_("seller id"), spid))
+                   if not value]
+        if missing:
+            raise UserError(_("Please fill in: %s.") % ", ".join(missing))
+        if not token_text.startswith("Atzr|"):
+            raise UserError(_("A refresh token starts with 'Atzr|' (Seller Central, Develop Apps, Authorize)."))
+        if not account.base_marketplace_id:
+            raise UserError(_("Choose the home marketplace of %s first.") % account.name)
+        lwa = endpoints.lwa_client(self.env, LWACredentials(client_id, secret))
+        try:
+            access = lwa.refresh(token_text)
+        except LWAError as exc:
+            raise UserError(_("Amazon refused these credentials (%s); nothing was saved.") % exc) from exc
+        except SPAPIError as exc:
+            raise UserError(_("Amazon could not be reached (%s); nothing was saved.") % exc) from exc
+        participations = account._sp_fetch_participations(access.value, spid)
+        if not app:
+            app = self.env["amazon.spapi.app"].sudo().create({
+                "name": self.app_name or _("Private app of %s") % account.name, "kind": "private",
+                "client_id": client_id, "client_secret": secret})
+        elif self.client_secret:
+            app.sudo().write({"client_secret": self.client_secret, "secret_issued_on": fields.Date.today()})
+        account.sudo().write({"spapi_app_id": app.id})
+        account._sp_store_grant(spid, dataclasses.replace(access, refresh_token=token_text), participations)
+        return account._notify_client(_("%s is connected through the private application.") % account.name)

@@ -1,0 +1,31 @@
+"""Rotate Client Secret: the new secret replaces the old one only once Amazon accepts it."""
+from coquiapps import _, fields, models
+from coquiapps.exceptions import UserError
+
+from ..models import endpoints
+from ..spapi import SCOPE_SECRET_ROTATION, LWACredentials, LWAError, SPAPIError
+
+
+class AmazonSpapiRotateSecret(models.TransientModel):
+    _name = "amazon.spapi.rotate.secret"
+    _description = "Rotate an LWA client secret"
+
+    app_id = fields.Many2one("amazon.spapi.app", required=True)
+    new_secret = fields.Char("New Client Secret", password=True, required=True)
+
+    def action_rotate(self):
+        self.ensure_one()
+        if not self.env.su and not self.env.user.has_group("base.group_system"):
+            raise UserError(_("Only administrators can rotate client secrets."))
+        app = self.app_id
+        secret = (self.new_secret or "").strip()
+        try:
+            endpoints.lwa_client(self.env, LWACredentials(app.client_id, secret)).grantless(SCOPE_SECRET_ROTATION)
+        except (LWAError, SPAPIError) as exc:
+            raise UserError(_("Amazon did not accept the new secret (%s); the current one is kept.") % exc) from exc
+        app.sudo().write({"client_secret": secret, "secret_issued_on": fields.Date.today()})
+        paused = app.account_ids.filtered(lambda a: a.sp_state == "error" and a.sp_has_refresh_token)
+        paused.sudo().write({"sp_state": "connected", "sp_last_error": False})
+        return app.account_ids._notify_client(
+            _("The new client secret of %(app)s works and is saved; %(count)s account(s) resumed.",
+              app=app.name, count=len(paused)))
