@@ -79,7 +79,8 @@ class AmazonSpapiController(http.Controller):
         account = attempt.account_id
         owner = attempt.started_by == "owner"
         if error or not spapi_oauth_code or not selling_partner_id:
-            reason = error_description or error or _("Amazon did not send an authorization code")
+            reason = (f"{error} ({error_description})" if error and error_description
+                      else error or _("Amazon did not send an authorization code"))
             attempt.write({"outcome": f"amazon: {reason}"[:200]})
             if attempt.link_id and error:
                 # the owner cancelled: the link may be used again while valid

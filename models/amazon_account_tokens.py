@@ -61,12 +61,13 @@ class AmazonAccount(models.Model):
         return result
 
     # -- the token -----------------------------------------------------------------------
-    def _sp_access_token(self, rejected: str | None = None) -> tuple[str, bool]:
+    def _sp_access_token(self, rejected: str | None = None, valid_until=None) -> tuple[str, bool]:
         """A live access token of the account's authorization, and whether LWA was called.
 
         Reused until 60 s before expiry; refreshed once across all workers (an
         advisory lock serialises refreshers, who then reuse the winner's token).
         ``rejected`` is a token Amazon just refused: it is not handed out again.
+        ``valid_until`` asks for a token that still lives then (the refresh cron).
         """
         owner = self._sp_check_usable()
         refresh_token = owner.sudo().sp_refresh_token
@@ -74,7 +75,7 @@ class AmazonAccount(models.Model):
             raise UserError(_("The refresh token of %s cannot be read on this database: link the account "
                               "with Amazon again.") % owner.name)
         try:
-            token, refreshed = owner._sp_token_from_cache_or_lwa(refresh_token, rejected)
+            token, refreshed = owner._sp_token_from_cache_or_lwa(refresh_token, rejected, valid_until)
         except InvalidGrant as exc:
             owner._sp_mark_reauthorization_needed(exc)
             raise ReauthorizationNeeded(owner._sp_reauth_message(exc)) from exc
@@ -89,21 +90,23 @@ class AmazonAccount(models.Model):
                               account=owner.name, error=exc)) from exc
         return token, refreshed
 
-    def _sp_token_from_cache_or_lwa(self, refresh_token: str, rejected: str | None):
+    def _sp_token_from_cache_or_lwa(self, refresh_token: str, rejected: str | None, valid_until=None):
         self.ensure_one()
         registry, dbname = self.env.registry, self.env.cr.dbname
+        # read in the caller's transaction: the account may not be committed yet
+        app = self.spapi_app_id
+        credentials = LWACredentials(app.client_id, app.sudo().client_secret or "")
         with cursor(dbname) as cr:
             env = Environment(cr, SUPERUSER_ID, {}, registry=registry)
-            token = self._sp_fresh_token(env, rejected)
+            token = self._sp_fresh_token(env, rejected, valid_until)
             if token:
                 return token, False
             cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", (LOCK_NAMESPACE, self.id))
             cr.cache.clear()
-            token = self._sp_fresh_token(env, rejected)
+            token = self._sp_fresh_token(env, rejected, valid_until)
             if token:
                 return token, False  # another worker refreshed while we waited
-            app = self.with_env(env).spapi_app_id
-            lwa = endpoints.lwa_client(env, LWACredentials(app.client_id, app.sudo().client_secret or ""))
+            lwa = endpoints.lwa_client(env, credentials)
             fetched = _with_retries(lambda: lwa.refresh(refresh_token), self.name)
             Token = env["amazon.spapi.token"]
             row = Token.search([("account_id", "=", self.id)])
@@ -115,11 +118,12 @@ class AmazonAccount(models.Model):
                 Token.create({**values, "account_id": self.id, "refresh_count": 1})
             return fetched.value, True
 
-    def _sp_fresh_token(self, env, rejected):
+    def _sp_fresh_token(self, env, rejected, valid_until=None):
         row = env["amazon.spapi.token"].search([("account_id", "=", self.id)])
         if not row or not row.expires_at or not row.access_token:
             return None
-        if row.expires_at - EXPIRY_MARGIN <= fields.Datetime.now() or row.access_token == rejected:
+        needed = max(fields.Datetime.now() + EXPIRY_MARGIN, valid_until or fields.Datetime.now())
+        if row.expires_at <= needed or row.access_token == rejected:
             return None
         return row.access_token
 
@@ -170,7 +174,7 @@ class AmazonAccount(models.Model):
                 continue
             try:
                 with self.env.cr.savepoint():
-                    _token, did = account._sp_access_token(rejected=None)
+                    _token, did = account._sp_access_token(valid_until=horizon)
                     refreshed += int(did)
             except UserError as exc:
                 _logger.warning("Amazon account %s: token refresh failed: %s", account.name, exc)

@@ -22,6 +22,7 @@ from coquiapps.http import dbselect, errors, routing
 from coquiapps.http.request import Request, _current
 from coquiapps.http.sessions import COOKIE_NAME, MAX_AGE, FileSessionStore
 from coquiapps.orm.exceptions import AccessError, MissingError, UserError
+from coquiapps.tools import translate
 
 _logger = logging.getLogger(__name__)
 STATIC_RE = re.compile(r"^/([A-Za-z0-9_]+)/static/(.+)$")
@@ -96,9 +97,11 @@ class Application:
         session = self.session_store.get(httprequest.cookies.get(COOKIE_NAME))
         req = Request(self, httprequest, session)
         token = _current.set(req)
+        lang_token = translate.set_lang(req.lang)
         try:
             response = self._handle(req)
         finally:
+            translate.reset_lang(lang_token)
             _current.reset(token)
             if req.cr is not None:
                 req.cr.close()
@@ -141,6 +144,7 @@ class Application:
             req.session["debug"] = debug not in ("", "0", "false")
         try:
             self._open_database(req)
+            self._set_language(req)
             adapter = routing.routing_map(req.registry.modules if req.registry else ()).bind_to_environ(
                 httprequest.environ)
             endpoint, path_args = adapter.match()
@@ -206,6 +210,26 @@ class Application:
                 req.session.logout()
                 uid = None
         req.update_env(uid=uid)
+
+    def _set_language(self, req: Request) -> None:
+        """The language (and time zone) of this request: the user's, else the session's, else en_US.
+
+        ``_()``, view archs, menus and formats follow it; the request's
+        environment gets it in its context (``lang``, ``tz``).
+        """
+        lang, tz = req.session_lang, None
+        if req.cr is not None and req.uid:
+            req.cr.execute("SELECT lang, tz FROM res_users WHERE id = %s", (req.uid,))
+            row = req.cr.fetchone()
+            if row:
+                lang, tz = row[0] or lang, row[1]
+        req.lang = lang or "en_US"
+        req.tz = tz or (req.session.get("context") or {}).get("tz") or "UTC"
+        translate.set_lang(req.lang)  # dispatch() resets the language after the request
+        if req.registry is not None:
+            translate.ensure_loaded(req.registry.modules, req.lang)
+        if req.env is not None:
+            req.update_env(context={**req.env.context, "lang": req.lang, "tz": req.tz})
 
     def _choose_db(self, req: Request) -> str | None:
         host = req.httprequest.host
@@ -300,7 +324,8 @@ class Application:
     # -- templates --------------------------------------------------------------------
     def template_globals(self, req: Request) -> dict:
         """Values every template gets (addons extend through ``template_hooks``)."""
-        values = {"csrf_token": req.csrf_token, "debug": req.debug, "db": req.db}
+        values = {"csrf_token": req.csrf_token, "debug": req.debug, "db": req.db, "_": translate._,
+                  "lang": req.lang}
         for hook in TEMPLATE_HOOKS:
             values.update(hook(req) or {})
         return values

@@ -42,12 +42,19 @@ class Request:
         self.params: dict = {}
         self.routing: dict = {}
         self.jsonrequest: dict | None = None
+        self.lang: str = self.session_lang
+        self.tz: str = "UTC"
 
     # -- environment -------------------------------------------------------
     @property
     def debug(self) -> bool:
         """Developer mode of the session."""
         return bool(self.session.get("debug"))
+
+    @property
+    def session_lang(self) -> str:
+        """The language the session's context asks for (``en_US`` when none)."""
+        return (self.session.get("context") or {}).get("lang") or "en_US"
 
     @property
     def context(self) -> dict:

@@ -587,7 +587,8 @@ class BaseModel(metaclass=MetaModel):
             if inverse:
                 record._write_inverse(inverse)
         cr.cache.clear()
-        stored_computes = [f for f in self._fields.values() if f.compute and f.store]
+        stored_computes = [f for f in self._fields.values() if (f.compute or f.related) and f.store
+                           and f.name not in set().union(*(d[3] for d in deferred))]
         if stored_computes:
             records._recompute_stored(stored_computes)
         names = set().union(*(d[3] for d in deferred)) | {f.name for f in stored_computes}

@@ -12,6 +12,7 @@ import logging
 from markupsafe import Markup, escape
 
 from coquiapps.tools.safe_eval import SafeEvalError, evaluate_modifier
+from coquiapps.tools.translate import _
 
 from . import widgets
 
@@ -161,14 +162,14 @@ class FormView:
             return Markup("")
         current = self.values.get(field.name)
         shown = node.get("statusbar_visible")
-        options = (field.get_values(self.record or self.model) if field.type == "selection" else [])
+        options = (widgets.selection(field, self.record or self.model) if field.type == "selection" else [])
         if shown:
             keep = {s.strip() for s in shown.split(",")}
             options = [o for o in options if o[0] in keep or o[0] == current]
         steps = Markup("").join(
             Markup("<li class=\"{}\">{}</li>").format("o_arrow_button_current" if key == current else "", label)
             for key, label in options)
-        return Markup("<ol class=\"o_statusbar_status\" aria-label=\"Status\">{}</ol>").format(steps)
+        return Markup("<ol class=\"o_statusbar_status\" aria-label=\"{}\">{}</ol>").format(_("Status"), steps)
 
     def render_group(self, node) -> Markup:
         title = node.get("string")
@@ -195,11 +196,11 @@ class FormView:
                             "<label class=\"o_tab\" for=\"{}\">{}</label>"
                             "<div class=\"o_notebook_page\" data-page=\"{}\">{}</div>").format(
                 self.notebooks, pid, Markup(" checked") if index == 0 else Markup(""), pid,
-                page.get("string") or page.get("name") or "Page", pid, self.render_children(page))
+                page.get("string") or page.get("name") or _("Page"), pid, self.render_children(page))
         return Markup("<div class=\"o_notebook\">{}</div>").format(inner)
 
     def render_button(self, node) -> Markup:
-        label = node.get("string") or (node.text or "").strip() or node.get("name") or "Button"
+        label = node.get("string") or (node.text or "").strip() or node.get("name") or _("Button")
         css = "o_btn " + (node.get("class") or "btn-secondary")
         if node.get("special") == "cancel":
             return Markup("<a class=\"{}\" href=\"{}\" data-special=\"cancel\">{}</a>").format(
@@ -216,7 +217,7 @@ class FormView:
         name = node.get("name")
         field = self.model._fields.get(name)
         if field is None:
-            return Markup("<span class=\"o_error\">unknown field {}</span>").format(name)
+            return Markup("<span class=\"o_error\">{}</span>").format(_("unknown field %s", name))
         readonly = self.field_readonly(node, field)
         required = self.field_required(node, field) and not readonly
         if field.type == "one2many" or (field.type == "many2many" and node.find("list") is not None):
@@ -238,7 +239,7 @@ class FormView:
             " o_invalid" if error else "")
         if not with_label or node.get("nolabel") == "1":
             return Markup("<div class=\"{}\" data-name=\"{}\">{}{}</div>").format(css, name, widget, error_html)
-        label = node.get("string") or field.string
+        label = node.get("string") or widgets.label(field)
         return Markup("<div class=\"o_field_row {}\" data-name=\"{}\"><label class=\"o_form_label\" for=\"field_{}\">"
                       "{}</label><div class=\"o_field_widget\">{}{}</div></div>").format(
             css, name, name, label, widget, error_html)

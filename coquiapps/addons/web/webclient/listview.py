@@ -6,6 +6,8 @@ from urllib.parse import urlencode
 
 from markupsafe import Markup
 
+from coquiapps.tools.translate import _
+
 from . import actions, widgets
 
 
@@ -29,7 +31,7 @@ def columns(model, arch) -> list[Column]:
         field = model._fields.get(node.get("name"))
         if field is None:
             continue
-        result.append(Column(field.name, node.get("string") or field.string, field, node,
+        result.append(Column(field.name, node.get("string") or widgets.label(field), field, node,
                              bool(field.store) and field.type not in ("one2many", "many2many", "binary")))
     return result
 
@@ -52,10 +54,11 @@ def render_table(model, cols, records, ref: str, compact: bool = False, sort: st
         cells = Markup("").join(
             Markup("<td class=\"o_cell_{}\">{}</td>").format(col.field.type, _cell(record, col))
             for col in cols)
-        rows += Markup("<tr data-id=\"{}\"><td class=\"o_row_open\"><a href=\"{}\" aria-label=\"Open\">"
-                       "\u2197</a></td>{}</tr>").format(record.id, url, cells)
+        rows += Markup("<tr data-id=\"{}\"><td class=\"o_row_open\"><a href=\"{}\" aria-label=\"{}\">"
+                       "\u2197</a></td>{}</tr>").format(record.id, url, _("Open"), cells)
     if not records:
-        rows = Markup("<tr><td colspan=\"{}\" class=\"o_empty\">No records</td></tr>").format(len(cols) + 1)
+        rows = Markup("<tr><td colspan=\"{}\" class=\"o_empty\">{}</td></tr>").format(
+            len(cols) + 1, _("No records"))
     css = "o_list_table o_list_compact" if compact else "o_list_table"
     return Markup("<table class=\"{}\"><thead><tr><th></th>{}</tr></thead><tbody>{}</tbody></table>").format(
         css, head, rows)
@@ -90,5 +93,5 @@ def render_cards(model, cols, records, ref: str) -> Markup:
                         "<h3>{}</h3>{}</a>").format(state or "", record.id, actions.form_url(ref, record.id),
                                                     title, lines)
     if not records:
-        cards = Markup("<p class=\"o_empty\">No records</p>")
+        cards = Markup("<p class=\"o_empty\">{}</p>").format(_("No records"))
     return Markup("<div class=\"o_kanban\">{}</div>").format(cards)

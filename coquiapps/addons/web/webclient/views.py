@@ -3,13 +3,23 @@ from __future__ import annotations
 
 from lxml import etree
 
+from coquiapps.tools.translate import current_lang, translate_arch
+
 PLAIN_TYPES = ("char", "text", "integer", "float", "monetary", "boolean", "date", "datetime",
                "selection", "many2one", "html")
 HIDDEN_FIELDS = ("id", "display_name", "create_uid", "create_date", "write_uid", "write_date")
 
 
 def get_view(env, model: str, view_type: str, view_id: int | None = None) -> etree._Element:
-    """The combined arch of ``view_id`` (or the model's first view of this type) as an element."""
+    """The combined arch of ``view_id`` (or the model's first view of this type) as an element.
+
+    Its labels are in the language of the request (``env.context['lang']``).
+    """
+    lang = env.context.get("lang") or current_lang()
+    return translate_arch(_arch(env, model, view_type, view_id), lang)
+
+
+def _arch(env, model: str, view_type: str, view_id: int | None) -> etree._Element:
     View = env["ir.ui.view"].sudo()
     view = View.browse(view_id).exists() if view_id else View.browse()
     if view and view.type not in _types(view_type):

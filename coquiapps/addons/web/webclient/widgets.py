@@ -6,6 +6,9 @@ import datetime as dt
 
 from markupsafe import Markup
 
+from coquiapps.tools import locale_format
+from coquiapps.tools.translate import _, current_lang, translate
+
 M2O_SELECT_LIMIT = 100
 M2M_LIMIT = 200
 
@@ -20,29 +23,55 @@ def is_password(field, node=None) -> bool:
     return bool(getattr(field, "password", False)) or (flag or "").lower() in ("1", "true")
 
 
+def lang_tz(env) -> tuple[str, str]:
+    """The language and time zone values are shown in (the request's, from the context)."""
+    return env.context.get("lang") or current_lang(), env.context.get("tz") or "UTC"
+
+
+def label(field) -> str:
+    """The field's label (its ``string``) in the current language."""
+    return translate(field.string or field.name)
+
+
+def selection(field, record) -> list[tuple[str, str]]:
+    """The field's (key, label) pairs, labels in the current language."""
+    return [(key, translate(name) if isinstance(name, str) else name) for key, name in field.get_values(record)]
+
+
 def display(record, field, node=None) -> str:
-    """The value of ``field`` on ``record`` as plain text (for lists, cards and read-only forms)."""
+    """The value of ``field`` on ``record`` as plain text (for lists, cards and read-only forms).
+
+    Dates, datetimes (in the user's time zone) and numbers follow the
+    conventions of the user's language.
+    """
     if is_password(field, node):
         return ""
     value = record[field.name]
     kind = field.type
     if kind == "boolean":
-        return "Yes" if value else "No"
+        return _("Yes") if value else _("No")
     if value is False or value is None:
         return ""
+    lang, tz = lang_tz(record.env)
     if kind == "selection":
-        return dict(field.get_values(record)).get(value, str(value))
+        return dict(selection(field, record)).get(value, str(value))
     if kind == "many2one":
         return value.sudo().display_name or ""
     if kind in ("one2many", "many2many"):
         names = value.sudo()[:6].mapped("display_name")
         return ", ".join(names[:5]) + (" ..." if len(names) > 5 else "")
     if kind in ("float", "monetary"):
-        return f"{value:,.2f}"
+        digits = getattr(field, "args", {}).get("digits")
+        digits = digits[1] if isinstance(digits, tuple | list) and len(digits) == 2 else 2
+        return locale_format.format_number(value, lang, digits)
+    if kind == "integer":
+        return locale_format.format_number(value, lang, 0)
     if kind == "datetime":
-        return value.strftime("%Y-%m-%d %H:%M:%S")
+        return locale_format.format_datetime(value, lang, tz)
+    if kind == "date":
+        return locale_format.format_date(value, lang)
     if kind == "binary":
-        return "(file)" if value else ""
+        return _("(file)") if value else ""
     return str(value)
 
 
@@ -70,7 +99,7 @@ def edit_input(env, record, field, node, readonly: bool, required: bool, value=N
     if is_password(field, node):
         return Markup("<input{} autocomplete=\"new-password\" placeholder=\"{}\">").format(
             _attrs(type="password", **{**common, "required": None}),
-            "leave empty to keep the current value" if record else "")
+            _("leave empty to keep the current value") if record else "")
     if kind == "boolean":
         checked = bool(current) and current not in ("0", "false", "")
         return Markup("<input{}><input{}>").format(
@@ -87,14 +116,15 @@ def edit_input(env, record, field, node, readonly: bool, required: bool, value=N
         text = _str(current).replace(" ", "T")[:16]
         return Markup("<input{}>").format(_attrs(type="datetime-local", value=text, **common))
     if kind == "selection":
-        options = [("", "")] + [(str(k), v) for k, v in field.get_values(record)]
+        options = [("", "")] + [(str(k), v) for k, v in selection(field, record or env[field.model_name])]
         return _select(common, options, _str(current))
     if kind == "many2one":
         return _many2one(env, field, common, current)
     if kind == "many2many":
         return _many2many(env, field, common, current)
     if kind == "binary":
-        note = Markup(" <span class=\"o_muted\">a file is stored</span>") if record and record[name] else ""
+        note = (Markup(" <span class=\"o_muted\">{}</span>").format(_("a file is stored"))
+                if record and record[name] else "")
         return Markup("<input{}>{}").format(_attrs(type="file", name=name, id=common["id"]), note)
     if kind == "one2many":
         return _readonly(record, field, node, widget)
@@ -141,7 +171,7 @@ def _many2one(env, field, common, current) -> Markup:
     return Markup("<input{}><input{}>").format(
         _attrs(type="hidden", name=common["name"], value=current_id or ""),
         _attrs(type="search", name=f"{common['name']}__name", id=common["id"], value=label,
-               placeholder="Type a name to search...", required=common["required"]))
+               placeholder=_("Type a name to search..."), required=common["required"]))
 
 
 def _many2many(env, field, common, current) -> Markup:
@@ -173,8 +203,8 @@ def _readonly(record, field, node, widget) -> Markup:
     if widget == "CopyClipboardChar":
         target = f"copy_{field.name}_{record.id}"
         return Markup("<span class=\"o_field_copy\"><code id=\"{}\">{}</code> "
-                      "<button type=\"button\" class=\"btn\" data-copy=\"{}\">Copy</button></span>").format(
-            target, text, target)
+                      "<button type=\"button\" class=\"btn\" data-copy=\"{}\">{}</button></span>").format(
+            target, text, target, _("Copy"))
     if field.type in ("text", "html"):
         return Markup("<div class=\"o_field_text\">{}</div>").format(text)
     return Markup("<span class=\"o_field_readonly\">{}</span>").format(text)
@@ -209,8 +239,9 @@ def parse(env, field, form, files, node=None):
                 return True, current.id
             found = env[field.comodel_name].name_search(typed.strip(), limit=2)
             if len(found) != 1:
-                raise InputError(f"{field.string}: {'no record' if not found else 'several records'} "
-                                 f"match {typed!r}")
+                message = (_("%(field)s: no record matches %(typed)r") if not found
+                           else _("%(field)s: several records match %(typed)r"))
+                raise InputError(message % {"field": label(field), "typed": typed})
             return True, found[0][0]
         if name not in form:
             return False, None
@@ -234,7 +265,7 @@ def parse(env, field, form, files, node=None):
         try:
             return True, json.loads(raw) if raw.strip() else False
         except ValueError as exc:
-            raise InputError(f"{field.string}: not valid JSON ({exc})") from exc
+            raise InputError(_("%(field)s: not valid JSON (%(error)s)", field=label(field), error=exc)) from exc
     return True, raw
 
 
@@ -244,4 +275,4 @@ def _number(field, raw: str, kind):
     try:
         return kind(raw.replace(",", "")) if kind is float else int(raw)
     except ValueError:
-        raise InputError(f"{field.string}: {raw!r} is not a number") from None
+        raise InputError(_("%(field)s: %(value)r is not a number", field=label(field), value=raw)) from None
