@@ -28,3 +28,15 @@ def post_init_hook(env):
         _("Amazon retired MWS, so these accounts no longer sync: %s. Open each account and use "
           "'Move to Selling Partner API'.") % ", ".join(mws_accounts.mapped("name")),
         record=mws_accounts[:1], level="danger")
+
+
+def uninstall_hook(env):
+    """Give the connector its MWS keys back in clear (it does not know about encryption)."""
+    from coquiapps.tools import crypto
+
+    columns = ("mws_auth_token", "aws_access_key_id", "aws_secret_key")
+    env.cr.execute("SELECT id, " + ", ".join(columns) + " FROM amazon_account")
+    for row in env.cr.fetchall():
+        plain = [crypto.decrypt(env, value) for value in row[1:]]
+        env.cr.execute("UPDATE amazon_account SET " + ", ".join(f"{c} = %s" for c in columns) + " WHERE id = %s",
+                       (*plain, row[0]))

@@ -17,6 +17,7 @@
         "views/wizard_views.xml",
     ],
     "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
     "auto_install": True,
     "application": False,
     "installable": True,

@@ -49,7 +49,8 @@ class AmazonAccount(models.Model):
         sent = []
         for app in self.env["amazon.spapi.app"].search([]):
             threshold = crossed_threshold((app.secret_expires_on - today).days)
-            if threshold is not None and threshold != app.secret_notified_threshold:
+            # stored: 0 = nothing sent yet, -1 = "expired" sent, else the days threshold sent
+            if threshold is not None and (threshold or -1) != app.secret_notified_threshold:
                 if threshold == 0:
                     message = _("The LWA client secret of %(app)s expired on %(date)s: every token call fails "
                                 "until it is rotated (Rotate Client Secret).", app=app.name,
@@ -68,7 +69,7 @@ class AmazonAccount(models.Model):
             due = account.sp_reauth_due_on
             if due:
                 threshold = crossed_threshold((due - today).days)
-                if threshold is not None and threshold != (account.sp_auth_notified_threshold or None):
+                if threshold is not None and (threshold or -1) != account.sp_auth_notified_threshold:
                     message = _("The Amazon authorization of %(account)s must be renewed before %(date)s "
                                 "(public applications are re-authorized every 365 days): use Link with Amazon.",
                                 account=account.name, date=due)

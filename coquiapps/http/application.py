@@ -18,9 +18,9 @@ from werkzeug.routing import RequestRedirect
 from werkzeug.wrappers import Request as WerkzeugRequest
 from werkzeug.wrappers import Response
 
-from coquiapps.http import dbselect, errors, routing
+from coquiapps.http import dbselect, errors, routing, sessions
 from coquiapps.http.request import Request, _current
-from coquiapps.http.sessions import COOKIE_NAME, MAX_AGE, FileSessionStore
+from coquiapps.http.sessions import COOKIE_NAME, MAX_AGE
 from coquiapps.orm.exceptions import AccessError, MissingError, UserError
 from coquiapps.tools import translate
 
@@ -48,7 +48,7 @@ class Application:
         from coquiapps.tools import config as config_mod
 
         self.config = config or config_mod.current()
-        self.session_store = FileSessionStore(Path(self.config.data_dir) / "sessions")
+        self.session_store = sessions.default_store(self.config)
         self.secret = self._load_secret()
 
     def _load_secret(self) -> bytes:

@@ -138,3 +138,12 @@ class FileSessionStore:
             except OSError:
                 pass
         return removed
+
+
+def default_store(config=None) -> FileSessionStore:
+    """The session store of this server: ``<data_dir>/sessions``."""
+    if config is None:
+        from coquiapps.tools import config as config_mod
+
+        config = config_mod.current()
+    return FileSessionStore(Path(config.data_dir) / "sessions")

@@ -81,6 +81,8 @@ def create_database(name: str, demo: bool = False, modules: list[str] | None = N
     """Create ``name`` with base, the given modules and the auto-installed ones."""
     from coquiapps.modules import loading
 
+    if lang not in dict(known_languages()):
+        raise ValueError(f"unknown language {lang!r}: choose one of {', '.join(dict(known_languages()))}")
     progress = progress or (lambda message: None)
     progress(f"creating database {name}")
     _create_empty(name)
@@ -94,15 +96,41 @@ def create_database(name: str, demo: bool = False, modules: list[str] | None = N
                 env = Environment(cr, SUPERUSER_ID, {}, registry=_pending(cr))
                 if report.installed:
                     progress(f"installed {', '.join(report.installed)}")
+            if lang != "en_US":
+                env["res.lang"].with_context(active_test=False).search([("code", "=", lang)]).write(
+                    {"active": True})
             admin = env.ref("base.user_admin")
             admin.write({"login": login, "password": admin_password, "lang": lang})
-            if lang != "en_US":
-                env["res.lang"].search([("code", "=", lang)]).write({"active": True})
     except BaseException:
         Registry.delete(name)
         drop_database(name)
         raise
     return Registry.get(name)
+
+
+def known_languages() -> list[tuple[str, str]]:
+    """(code, name) of the languages base knows (its ``data/res_lang.xml``), English first.
+
+    Read from the data file, so it is known before any database exists
+    (the database manager offers them for a new database).
+    """
+    from lxml import etree
+
+    from coquiapps.modules import discovery
+    from coquiapps.tools import config
+
+    location = discovery.discover(config.current().addons_paths).get("base")
+    path = location / "data" / "res_lang.xml" if location else None
+    if path is None or not path.is_file():
+        return [("en_US", "English (US)")]
+    langs = []
+    for record in etree.parse(str(path)).getroot().iter("record"):
+        if record.get("model") != "res.lang":
+            continue
+        values = {field.get("name"): (field.text or "").strip() for field in record.iter("field")}
+        if values.get("code"):
+            langs.append((values["code"], values.get("name") or values["code"]))
+    return sorted(langs, key=lambda item: (item[0] != "en_US", item[1])) or [("en_US", "English (US)")]
 
 
 def _pending(cr):

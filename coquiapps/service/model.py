@@ -54,8 +54,6 @@ def call_kw(env, model: str, method: str, args=None, kwargs=None):
     if isinstance(context, dict):
         records = records.with_context(**context)
     func = getattr(type(records), method, None)
-    if func is None and model == "res.users" and method == "context_get":
-        return _context_get(env)
     if func is None or not callable(func):
         raise AttributeError(f"The method '{method}' does not exist on the model '{model}'")
     if _takes_ids(func, method):
@@ -66,12 +64,6 @@ def call_kw(env, model: str, method: str, args=None, kwargs=None):
     if method == "create" and hasattr(result, "_ids") and args and isinstance(args[0], dict):
         return result.id
     return result
-
-
-def _context_get(env) -> dict:
-    """Odoo's ``res.users.context_get`` (OdooRPC calls it at login), when the model lacks it."""
-    user = env.user.sudo()
-    return {"lang": user.lang or "en_US", "tz": user.tz or "UTC", "uid": env.uid}
 
 
 def _user_lang(env, context: dict | None) -> str:

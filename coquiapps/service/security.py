@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 import threading
 
 from coquiapps.orm.exceptions import AccessError
 
+_logger = logging.getLogger(__name__)
 _PEPPER = secrets.token_bytes(16)  # the cache never holds a reusable digest of a password
 _verified: dict[tuple, bytes] = {}
 _lock = threading.Lock()
@@ -52,25 +54,54 @@ def check_credentials(cr, dbname: str, uid: int, password: str) -> None:
         _verified[key] = digest
 
 
-def check_master_password(password) -> None:
-    """Raise :class:`AccessDenied` unless ``password`` is the config's ``admin_passwd``.
-
-    The option holds a hash from :func:`hash_password` (``scrypt$...``); a
-    plain value is still accepted, compared in constant time. An empty option
-    means the database manager is closed.
-    """
-    from coquiapps.addons.base.models.res_users import verify_password
+def master_password_set() -> bool:
+    """Whether the server has a master password (config ``admin_passwd``)."""
     from coquiapps.tools import config
 
-    stored = config.current().get("admin_passwd") or ""
-    if not stored:
-        raise AccessDenied("The master password is not set on this server (admin_passwd in the "
-                           "config file): managing databases is disabled.")
+    return bool(config.current().get("admin_passwd"))
+
+
+def check_master_password(password) -> None:
+    """Raise :class:`AccessDenied` unless ``password`` is the master password of this server.
+
+    The one check of the web database manager and of the ``db`` RPC service.
+    The master password is the config's ``admin_passwd``, a hash from
+    :func:`hash_password` (``scrypt$...``); a plain value written in the
+    config file by hand is still accepted, compared in constant time. On a
+    fresh install (no ``admin_passwd`` yet) the first password given becomes
+    the master password, saved hashed in the config file. ``list_db = False``
+    disables database management altogether.
+    """
+    from coquiapps.addons.base.models.res_users import hash_password, verify_password
+    from coquiapps.tools import config
+    from coquiapps.tools.translate import _
+
+    cfg = config.current()
+    if not cfg.get("list_db"):
+        raise AccessDenied(_("Database management is disabled on this server (list_db = False)."))
     if not isinstance(password, str) or not password:
-        raise AccessDenied("Access Denied: wrong master password")
+        raise AccessDenied(_("The master password is required."))
+    with _lock:
+        stored = cfg.get("admin_passwd") or ""
+        if not stored:
+            cfg.save(admin_passwd=hash_password(password))
+            _logger.warning("the master password of this server has been set (saved hashed in %s)", cfg.path)
+            return
     if stored.startswith("scrypt$"):
         good = verify_password(password, stored)
     else:
         good = hmac.compare_digest(stored.encode(), password.encode())
     if not good:
-        raise AccessDenied("Access Denied: wrong master password")
+        raise AccessDenied(_("Wrong master password."))
+
+
+def change_master_password(old, new) -> None:
+    """Replace the master password (``old`` must be the current one)."""
+    from coquiapps.addons.base.models.res_users import hash_password
+    from coquiapps.tools import config
+    from coquiapps.tools.translate import _
+
+    check_master_password(old)
+    if not isinstance(new, str) or not new:
+        raise AccessDenied(_("The new master password cannot be empty."))
+    config.current().save(admin_passwd=hash_password(new))

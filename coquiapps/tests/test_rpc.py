@@ -9,7 +9,6 @@ import xmlrpc.client
 import pytest
 from werkzeug.serving import make_server
 
-from coquiapps.addons.base.models.res_users import hash_password
 from coquiapps.service import marshal, rpc
 from coquiapps.testing import databases
 from coquiapps.tools import config
@@ -143,20 +142,30 @@ def test_install_a_module_as_an_admin_script_does(server, rpc_db, admin):
     assert row["state"] == "installed"
 
 
-def test_db_service(server, rpc_db, monkeypatch):
+@pytest.fixture
+def fresh_config(tmp_path):
+    """A configuration without master password, saved to a file of this test."""
+    previous = config.current()
+    cfg = config.Config(values={**previous.values, "admin_passwd": ""}, path=tmp_path / "coquiapps.conf")
+    config.set_current(cfg)
+    yield cfg
+    config.set_current(previous)
+
+
+def test_db_service(server, rpc_db, fresh_config, monkeypatch):
     dbs = proxy(server, "db")
     assert rpc_db in dbs.list()
     assert dbs.db_exist(rpc_db) is True
     assert dbs.db_exist("no_such_database_here") is False
     assert dbs.server_version() == "17.0"
-    monkeypatch.setitem(config.current().values, "admin_passwd", "")
-    with pytest.raises(xmlrpc.client.Fault) as info:
-        dbs.drop("anything", rpc_db)
-    assert "master password is not set" in info.value.faultString
-    monkeypatch.setitem(config.current().values, "admin_passwd", hash_password("master"))
+    # a fresh install: the first master password given becomes it, saved hashed
+    assert dbs.drop("master", "no_such_database_here") is False
+    stored = fresh_config.get("admin_passwd")
+    assert stored.startswith("scrypt$") and "master" not in fresh_config.path.read_text()
     with pytest.raises(xmlrpc.client.Fault) as info:
         dbs.drop("wrong", rpc_db)
-    assert info.value.faultCode == rpc.FAULT_ACCESS_DENIED
+    assert info.value.faultCode == rpc.FAULT_ACCESS_DENIED and "Wrong master password" in info.value.faultString
+    assert fresh_config.get("admin_passwd") == stored and dbs.db_exist(rpc_db)
     copy = databases.unique_name("rpcdup")
     databases.register(copy)
     assert dbs.duplicate_database("master", rpc_db, copy, True) is True
@@ -168,6 +177,9 @@ def test_db_service(server, rpc_db, monkeypatch):
     monkeypatch.setitem(config.current().values, "list_db", False)
     with pytest.raises(xmlrpc.client.Fault):
         dbs.list()
+    with pytest.raises(xmlrpc.client.Fault) as info:  # list_db = False disables managing databases too
+        dbs.drop("master", "no_such_database_here")
+    assert "disabled" in info.value.faultString
 
 
 def test_create_database_over_rpc(server, monkeypatch):
@@ -178,6 +190,12 @@ def test_create_database_over_rpc(server, monkeypatch):
     assert dbs.create_database("plain-master", name, False, "en_US", "secret", "boss") is True
     assert proxy(server, "common").authenticate(name, "boss", "secret", {})
     assert dbs.drop("plain-master", name) is True
+
+
+def test_context_get(server, rpc_db, admin):
+    models = proxy(server, "object")
+    assert models.execute_kw(rpc_db, admin, "admin", "res.users", "context_get", []) == {
+        "lang": "en_US", "tz": "UTC", "uid": admin}
 
 
 def test_jsonrpc(server, rpc_db, admin):

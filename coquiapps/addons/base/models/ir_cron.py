@@ -1,4 +1,5 @@
 """Scheduled actions: a model method run every interval (the runner comes with the server)."""
+import logging
 import re
 
 import psycopg2.errors
@@ -7,6 +8,7 @@ from dateutil.relativedelta import relativedelta
 from coquiapps import _, fields, models
 from coquiapps.exceptions import UserError
 
+_logger = logging.getLogger(__name__)
 CODE_RE = re.compile(r"^\s*model\.([A-Za-z_][A-Za-z0-9_]*)\(\)\s*$")
 
 INTERVALS = [("minutes", "Minutes"), ("hours", "Hours"), ("days", "Days"), ("weeks", "Weeks"), ("months", "Months")]
@@ -87,12 +89,23 @@ class IrCron(models.Model):
         return relativedelta(**{self.interval_type: self.interval_number})
 
     def _run_vacuum_cleaner(self):
-        """Delete old transient records (wizards) of every model."""
+        """Delete old transient records (wizards) of every model, and expired web sessions."""
         removed = 0
         for name in self.env.registry:
             model = self.env[name].sudo()
             if model._transient:
                 removed += model._vacuum_transient()
+        self._vacuum_web_sessions()
+        return removed
+
+    def _vacuum_web_sessions(self) -> int:
+        """Remove the session files of this server that expired (the web client's ``FileSessionStore``)."""
+        # imported here, not with the module: base does not need the HTTP layer to load
+        from coquiapps.http.sessions import default_store
+
+        removed = default_store().vacuum()
+        if removed:
+            _logger.info("removed %d expired web session(s)", removed)
         return removed
 
 

@@ -112,6 +112,12 @@ class ResUsers(models.Model):
         return row[0]
 
     @api.model
+    def context_get(self) -> dict:
+        """The context of the current user: ``lang``, ``tz`` and ``uid`` (OdooRPC asks for it at login)."""
+        user = self.env.user.sudo()
+        return {"lang": user.lang or "en_US", "tz": user.tz or "UTC", "uid": self.env.uid}
+
+    @api.model
     def check_credentials(self, uid: int, password: str) -> None:
         self.env.cr.execute("SELECT password_crypt FROM res_users WHERE id = %s AND active", (uid,))
         row = self.env.cr.fetchone()

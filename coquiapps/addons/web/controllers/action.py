@@ -4,11 +4,10 @@ from __future__ import annotations
 import logging
 import math
 
-from werkzeug.datastructures import MultiDict
-
 from coquiapps import http
 from coquiapps.exceptions import AccessError, UserError
 from coquiapps.http import request
+from coquiapps.tools.translate import _, translate
 
 from ..webclient import actions, formview, layout, listview, menus, search, views, widgets
 
@@ -60,7 +59,7 @@ class WebAction(http.Controller):
         can_create = arch.get("create") not in ("false", "0") and Model.check_access_rights(
             "create", raise_exception=False)
         return layout.page("web/list.html", {
-            "action": action, "title": action.get("name") or Model._description, "body": body,
+            "action": action, "title": action.get("name") or translate(Model._description), "body": body,
             "view_type": view_type, "modes": modes, "q": q, "spec": spec, "active": active,
             "order": order or "", "page": current, "pages": pages, "total": total, "params": params,
             "can_create": can_create, "new_url": actions.form_url(action["ref"], None),
@@ -96,18 +95,18 @@ class WebAction(http.Controller):
                     continue
                 missing = (value is False or value is None or value == "") if present else not record
                 if missing and view.field_required(node, field) and not widgets.is_password(field, node):
-                    field_errors[field.name] = f"{node.get('string') or field.string} is required."
+                    field_errors[field.name] = _("%s is required.", node.get("string") or widgets.label(field))
                     continue
                 if present and (not record or _changed(record, field, value)):
                     vals[field.name] = value
             if field_errors:
-                raise widgets.InputError("Some fields are invalid: " + "; ".join(field_errors.values()))
+                raise widgets.InputError(_("Some fields are invalid: %s", "; ".join(field_errors.values())))
             if not record:
                 record = Model.create(vals)
             elif vals:
                 record.write(vals)
             if not button:
-                request.notify(f"{record.display_name} saved.", "success")
+                request.notify(_("%s saved.", record.display_name), "success")
                 return request.redirect(actions.form_url(action["ref"], record.id, back=back))
             result = self._run_button(view, record, button, action)
             request.notify(_done_message(button, view), "success") if not record._transient else None
@@ -120,17 +119,17 @@ class WebAction(http.Controller):
                                      submitted=form, field_errors=field_errors, status=422)
 
     def _run_button(self, view, record, button: str, action: dict):
-        kind, _, name = button.partition(":")
+        kind, _sep, name = button.partition(":")
         allowed = view.buttons()
         if (kind, name) not in allowed or not name or name.startswith("_"):
-            raise AccessError(f"The button {name!r} is not available on this form.")
+            raise AccessError(_("The button %r is not available on this form.", name))
         ctx = {**action["context"], "active_id": record.id, "active_ids": record.ids,
                "active_model": record._name}
         record = record.with_context(**ctx)
         if kind == "object":
             method = getattr(type(record), name, None)
             if method is None or not callable(method):
-                raise UserError(f"{record._name} has no method {name!r}.")
+                raise UserError(_("%(model)s has no method %(method)r.", model=record._name, method=name))
             return getattr(record, name)()
         target = _resolve_action_ref(record.env, name)
         return {**target, "context": {**_as_dict(target.get("context")), **ctx}}
@@ -148,11 +147,12 @@ class WebAction(http.Controller):
         wizard = bool(Model._transient or action.get("target") == "new")
         readonly_form = view.arch.get("edit") in ("false", "0") and bool(record)
         has_editable = bool(view.editable_fields()) and not readonly_form
-        title = (action.get("name") or Model._description) if wizard else (record.display_name if record else "New")
+        title = (action.get("name") or translate(Model._description)) if wizard else (
+            record.display_name if record else _("New"))
         return layout.page("web/form.html", {
             "action": action, "record": record, "model": Model, "parts": parts, "error": error,
             "wizard": wizard, "title": title, "back": back, "has_editable": has_editable,
-            "action_title": action.get("name") or Model._description,
+            "action_title": action.get("name") or translate(Model._description),
             "list_url": actions.list_url(action["ref"]) if "list" in action["view_modes"]
             or "kanban" in action["view_modes"] else None,
             "post_url": actions.form_url(action["ref"], record.id if record else None, back=back),
@@ -173,7 +173,7 @@ class WebAction(http.Controller):
             request.cr.rollback()
             request.notify(exc.message, "danger")
             return request.redirect(actions.form_url(action["ref"], rid))
-        request.notify(f"{name} deleted.", "success")
+        request.notify(_("%s deleted.", name), "success")
         return request.redirect(actions.list_url(action["ref"]))
 
 
@@ -186,10 +186,10 @@ def _record(Model, rid: str):
     if rid == "new":
         return Model.browse()
     if not rid.isdigit():
-        raise request.not_found("No such record.")
+        raise request.not_found(_("No such record."))
     record = Model.browse(int(rid)).exists()
     if not record:
-        raise request.not_found("This record does not exist (any more).")
+        raise request.not_found(_("This record does not exist (any more)."))
     record.check_access_rights("read")
     record.check_access_rule("read")
     return record
@@ -227,7 +227,7 @@ def _changed(record, field, value) -> bool:
 def _valid_order(Model, order: str) -> bool:
     if not order:
         return False
-    name, _, direction = order.partition(" ")
+    name, _sep, direction = order.partition(" ")
     field = Model._fields.get(name)
     return bool(field and field.store) and direction in ("asc", "desc")
 
@@ -257,7 +257,7 @@ def _app(action):
 def _done_message(button: str, view) -> str:
     node = view.buttons().get(tuple(button.split(":", 1)))
     label = node.get("string") if node is not None else None
-    return f"{label or 'Action'}: done."
+    return _("%s: done.", label or _("Action"))
 
 
 def _resolve_action_ref(env, name: str) -> dict:
@@ -270,7 +270,7 @@ def _resolve_action_ref(env, name: str) -> dict:
     else:
         record = env.ref(ref, raise_if_not_found=False)
     if not record or not hasattr(record, "_for_client"):
-        raise UserError(f"The action {name} does not exist.")
+        raise UserError(_("The action %s does not exist.", name))
     return record.sudo()._for_client()
 
 
@@ -285,5 +285,3 @@ def _as_dict(value) -> dict:
         return {}
     return result if isinstance(result, dict) else {}
 
-
-_ = MultiDict  # the submitted form is a werkzeug MultiDict

@@ -11,6 +11,7 @@ from coquiapps import http, sql_db
 from coquiapps.exceptions import AccessError
 from coquiapps.http import request
 from coquiapps.tools import config
+from coquiapps.tools.translate import _
 
 from ..webclient import backup, master
 
@@ -20,7 +21,7 @@ MANAGER = "/web/database/manager"
 
 def _enabled() -> None:
     if not config.current().get("list_db"):
-        raise NotFound("The database manager is disabled on this server.")
+        raise NotFound(_("The database manager is disabled on this server."))
 
 
 class Database(http.Controller):
@@ -32,7 +33,7 @@ class Database(http.Controller):
         from coquiapps.service import db
 
         databases = db.list_dbs()
-        langs = [("en_US", "English (US)")]
+        langs = db.known_languages()
         return request.render("web/database_manager.html", {
             "databases": databases, "master_set": master.is_set(), "langs": langs,
             "notices": request.pop_notices()})
@@ -60,19 +61,20 @@ class Database(http.Controller):
 
         def run():
             if not password:
-                raise ValueError("The administrator password is required.")
+                raise ValueError(_("The administrator password is required."))
             db.create_database(name, demo=bool(demo), admin_password=password, login=login or "admin",
                                lang=lang or "en_US")
 
-        return self._run(master_pwd, run, f"Database {name} created.")
+        return self._run(master_pwd, run, _("Database %s created.", name))
 
     @http.route("/web/database/duplicate", type="http", auth="none", methods=["POST"])
     def duplicate(self, master_pwd="", name="", new_name="", neutralize=None, **kw):
         from coquiapps.service import db
 
         return self._run(master_pwd, lambda: db.duplicate_database(name, new_name, neutralize=bool(neutralize)),
-                         f"Database {name} duplicated as {new_name}"
-                         + (" (neutralized)." if neutralize else "."))
+                         _("Database %(name)s duplicated as %(new_name)s (neutralized).", name=name, new_name=new_name)
+                         if neutralize else
+                         _("Database %(name)s duplicated as %(new_name)s.", name=name, new_name=new_name))
 
     @http.route("/web/database/drop", type="http", auth="none", methods=["POST"])
     def drop(self, master_pwd="", name="", **kw):
@@ -83,7 +85,7 @@ class Database(http.Controller):
             if request.session.get("db") == name:
                 request.session.logout(keep_db=False)
 
-        return self._run(master_pwd, run, f"Database {name} dropped.")
+        return self._run(master_pwd, run, _("Database %s dropped.", name))
 
     @http.route("/web/database/backup", type="http", auth="none", methods=["POST"])
     def backup(self, master_pwd="", name="", **kw):
@@ -91,7 +93,7 @@ class Database(http.Controller):
 
         def run():
             if not db.exists(name):
-                raise ValueError(f"database {name!r} does not exist")
+                raise ValueError(_("The database %s does not exist.", name))
             data = backup.backup(name)
             stamp = dt.datetime.utcnow().strftime("%Y-%m-%d_%H-%M-%S")
             return Response(data, content_type="application/zip", headers=[
@@ -105,13 +107,13 @@ class Database(http.Controller):
             from coquiapps.service import db
 
             if backup_file is None or not getattr(backup_file, "filename", ""):
-                raise ValueError("Choose a backup file to restore.")
+                raise ValueError(_("Choose a backup file to restore."))
             db.check_name(name)
             backup.restore(name, backup_file.read(), copy=bool(copy), neutralize=bool(neutralize))
 
-        return self._run(master_pwd, run, f"Database {name} restored.")
+        return self._run(master_pwd, run, _("Database %s restored.", name))
 
     @http.route("/web/database/change_password", type="http", auth="none", methods=["POST"])
     def change_password(self, master_pwd="", master_pwd_new="", **kw):
         return self._run(master_pwd, lambda: master.change(master_pwd, master_pwd_new),
-                         "Master password changed.")
+                         _("Master password changed."))

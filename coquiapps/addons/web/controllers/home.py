@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from coquiapps import http
 from coquiapps.exceptions import AccessError
 from coquiapps.http import dbselect, request
+from coquiapps.tools.translate import _
 
 from ..webclient import actions, layout, menus
 
@@ -34,13 +35,12 @@ class Home(http.Controller):
             try:
                 uid = request.env["res.users"]._login(kw.get("login", ""), kw.get("password", ""))
             except AccessError:
-                values["error"] = "Wrong login/password"
+                values["error"] = _("Wrong login/password")
                 return layout.page("web/login.html", values, status=200)
             request.update_env(uid=uid)
             user = request.env.user
             request.session.authenticate(request.db, uid, user.sudo().login,
-                                         {"lang": user.sudo().lang or "en_US", "tz": user.sudo().tz or "UTC",
-                                          "uid": uid})
+                                         request.env["res.users"].context_get())
             return request.redirect(target)
         return layout.page("web/login.html", values)
 
@@ -74,20 +74,20 @@ class Home(http.Controller):
         roots = menus.tree(request.env, request.debug)
         _root, item = menus.find(roots, menu_id)
         if item is None:
-            return request.not_found("This menu does not exist or is not yours to see.")
+            return request.not_found(_("This menu does not exist or is not yours to see."))
         action = menus.first_action(item)
         if not action:
             return request.redirect("/web")
-        model, _, action_id = action.partition(",")
+        model, _sep, action_id = action.partition(",")
         if model != "ir.actions.act_window":
             record = request.env[model].sudo().browse(int(action_id)).exists()
             if record and model == "ir.actions.act_url":
                 return request.redirect(record.url)
-            return request.not_found("This menu's action cannot be opened here.")
+            return request.not_found(_("This menu's action cannot be opened here."))
         return request.redirect(f"/web/action/{action_id}")
 
     @http.route("/web/debug", type="http", auth="user")
     def toggle_debug(self, redirect="/web", **kw):
         request.session["debug"] = not request.debug
-        request.notify("Developer mode is on." if request.debug else "Developer mode is off.", "info")
+        request.notify(_("Developer mode is on.") if request.debug else _("Developer mode is off."), "info")
         return request.redirect(actions.safe_back(redirect))

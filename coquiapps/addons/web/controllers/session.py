@@ -11,7 +11,7 @@ def session_info() -> dict:
     if not request.uid:
         return {"uid": None, "db": request.db, "user_context": {}}
     user = request.env.user.sudo()
-    context = {"lang": user.lang or "en_US", "tz": user.tz or "UTC", "uid": request.uid}
+    context = request.env["res.users"].context_get()
     return {
         "uid": request.uid, "db": request.db, "username": user.login, "name": user.name,
         "partner_id": user.partner_id.id, "company_id": user.company_id.id,

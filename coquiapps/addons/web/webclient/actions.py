@@ -13,6 +13,7 @@ from urllib.parse import quote, urlencode
 from werkzeug.exceptions import NotFound
 
 from coquiapps.tools.safe_eval import SafeEvalError, safe_eval
+from coquiapps.tools.translate import _, translate
 
 from . import search
 
@@ -26,13 +27,13 @@ def load(env, ref: str) -> dict:
     if ref.startswith("model:"):
         model = ref[6:]
         if model not in env:
-            raise NotFound(f"Unknown model {model}")
+            raise NotFound(_("Unknown model %s", model))
         return normalize(env, {"type": "ir.actions.act_window", "res_model": model,
                                "name": env[model]._description or model, "view_mode": "list,form"}, ref)
     if ref.startswith("s") and ref[1:].isalnum() and not ref[1:].isdigit():
         stored = (request.session.get("actions") or {}).get(ref[1:])
         if not stored:
-            raise NotFound("This action has expired: open it again from the menu.")
+            raise NotFound(_("This action has expired: open it again from the menu."))
         return normalize(env, stored, ref)
     Action = env["ir.actions.act_window"].sudo()
     if ref.isdigit():
@@ -41,7 +42,7 @@ def load(env, ref: str) -> dict:
         action = env.ref(ref, raise_if_not_found=False)
         action = action if action is not None and action._name == Action._name else None
     if not action:
-        raise NotFound(f"Action {ref} does not exist.")
+        raise NotFound(_("Action %s does not exist.", ref))
     values = action._for_client()
     values["view_id"] = action.view_id.id or False
     values["search_view_id"] = action.search_view_id.id or False
@@ -56,6 +57,8 @@ def normalize(env, action: dict, ref: str) -> dict:
                                     "active_model": env.context.get("active_model")})
     result = dict(action)
     result["ref"] = ref
+    if isinstance(result.get("name"), str):
+        result["name"] = translate(result["name"])
     result["domain"] = _evaluate(action.get("domain"), ctx, [])
     result["context"] = _evaluate(action.get("context"), ctx, {})
     modes = [m.strip() for m in (action.get("view_mode") or "list,form").split(",") if m.strip()]
@@ -64,7 +67,7 @@ def normalize(env, action: dict, ref: str) -> dict:
     result["limit"] = result["limit"] or 80
     result.setdefault("target", "current")
     if result["res_model"] not in env:
-        raise NotFound(f"Unknown model {result['res_model']}")
+        raise NotFound(_("Unknown model %s", result["res_model"]))
     return result
 
 

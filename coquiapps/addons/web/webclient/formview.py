@@ -200,7 +200,14 @@ class FormView:
         return Markup("<div class=\"o_notebook\">{}</div>").format(inner)
 
     def render_button(self, node) -> Markup:
-        label = node.get("string") or (node.text or "").strip() or node.get("name") or _("Button")
+        label = node.get("string") or (node.text or "").strip()
+        stat = node.find("field")
+        if not label and stat is not None and stat.get("name") in self.model._fields:
+            # smart button: "<value> <label>" of the field it shows
+            field = self.model._fields[stat.get("name")]
+            value = self.record[field.name] if self.record else 0
+            label = f"{value} {stat.get('string') or field.string}"
+        label = label or node.get("name") or _("Button")
         css = "o_btn " + (node.get("class") or "btn-secondary")
         if node.get("special") == "cancel":
             return Markup("<a class=\"{}\" href=\"{}\" data-special=\"cancel\">{}</a>").format(

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from coquiapps.tools.translate import translate
+
 
 @dataclass
 class MenuItem:
@@ -34,7 +36,7 @@ def tree(env, debug: bool) -> list[MenuItem]:
     for menu in menus:
         if menu.groups_id and not groups & set(menu.groups_id.ids):
             continue
-        items[menu.id] = MenuItem(menu.id, menu.name, menu.action or None)
+        items[menu.id] = MenuItem(menu.id, translate(menu.name), menu.action or None)
         children.setdefault(menu.parent_id.id or None, []).append(menu.id)
 
     def build(menu_id):

@@ -178,7 +178,7 @@ def _many2many(env, field, common, current) -> Markup:
     comodel = env[field.comodel_name]
     chosen = {int(i) for i in (current or []) if str(i).isdigit()}
     options = comodel.name_search("", limit=M2M_LIMIT)
-    known = {i for i, _ in options}
+    known = {i for i, _name in options}
     options += [(r.id, r.display_name) for r in comodel.browse(sorted(chosen - known)).sudo()]
     boxes = Markup("").join(
         Markup("<label class=\"o_tag_choice\"><input{}> {}</label>").format(
