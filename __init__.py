@@ -24,9 +24,9 @@ def post_init_hook(env):
         return
     mws_accounts.write({"sp_state_reason": _("MWS retired: move this account to the Selling Partner API")})
     Account._notify_admins(
-        _("Amazon: %s account(s) still on MWS") % len(mws_accounts),
+        _("Amazon: %s account(s) still on MWS", len(mws_accounts)),
         _("Amazon retired MWS, so these accounts no longer sync: %s. Open each account and use "
-          "'Move to Selling Partner API'.") % ", ".join(mws_accounts.mapped("name")),
+          "'Move to Selling Partner API'.", ", ".join(mws_accounts.mapped("name"))),
         record=mws_accounts[:1], level="danger")
 
 

@@ -19,8 +19,6 @@
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",
     "auto_install": True,
-    "application": False,
-    "installable": True,
     "license": "LGPL-3",
     "author": "CoquiAPPs",
 }

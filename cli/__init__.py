@@ -1,4 +1,5 @@
 """Sub-commands contributed by the sale_amazon_spapi addon."""
+# pylint: disable=print-used  # a command-line tool reports on stdout
 from __future__ import annotations
 
 import argparse

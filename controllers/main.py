@@ -88,7 +88,7 @@ class AmazonSpapiController(http.Controller):
                                (attempt.link_id.id,))
             return _page(_("Authorization not completed"),
                          _("Amazon reported: %s. Nothing was changed; the account keeps its previous "
-                           "credentials.") % reason, "danger", 400, "amazon_error",
+                           "credentials.", reason), "danger", 400, "amazon_error",
                          hint=_("To try again, use the same connect link while it is valid, or Link with "
                                 "Amazon from the account."),
                          **self._back(account, owner))

@@ -143,10 +143,16 @@ class Cursor:
 
 
 class ConnectionPool:
-    """Idle connections per database, reused by later cursors of this process."""
+    """Idle connections per database, reused by later cursors of this process.
+
+    At most ``maxidle`` idle connections in all (the oldest one is closed
+    first): a process touching many databases must not hold PostgreSQL's
+    connection slots for all of them.
+    """
 
     def __init__(self, maxidle: int = 8):
         self._idle: dict[str, list] = {}
+        self._order: list = []  # idle connections, oldest first
         self._lock = threading.Lock()
         self.maxidle = maxidle
 
@@ -155,6 +161,7 @@ class ConnectionPool:
             idle = self._idle.get(dbname) or []
             while idle:
                 cnx = idle.pop()
+                self._order.remove(cnx)
                 if not cnx.closed:
                     return cnx
         try:
@@ -168,12 +175,18 @@ class ConnectionPool:
     def give_back(self, dbname: str, cnx) -> None:
         if cnx.closed:
             return
+        evicted = None
         with self._lock:
-            idle = self._idle.setdefault(dbname, [])
-            if len(idle) < self.maxidle:
-                idle.append(cnx)
-                return
-        cnx.close()
+            if len(self._order) >= self.maxidle:
+                evicted = self._order.pop(0)
+                for connections in self._idle.values():
+                    if evicted in connections:
+                        connections.remove(evicted)
+                        break
+            self._idle.setdefault(dbname, []).append(cnx)
+            self._order.append(cnx)
+        if evicted is not None:
+            evicted.close()
 
     def close_all(self, dbname: str | None = None) -> None:
         """Close idle connections (all, or to one database: needed before DROP/TEMPLATE)."""
@@ -181,6 +194,7 @@ class ConnectionPool:
             names = [dbname] if dbname else list(self._idle)
             for name in names:
                 for cnx in self._idle.pop(name, []):
+                    self._order.remove(cnx)
                     cnx.close()
 
 

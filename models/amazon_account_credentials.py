@@ -75,7 +75,7 @@ class AmazonAccount(models.Model):
         for account in self:
             if account.sp_parent_id and (account.sp_parent_id == account or account.sp_parent_id.sp_parent_id):
                 raise UserError(_("%s: a unified account must use the authorization of an account "
-                                  "that has its own.") % account.name)
+                                  "that has its own.", account.name))
 
     # -- helpers --------------------------------------------------------------------------
     def _sp_owner(self):
@@ -86,7 +86,7 @@ class AmazonAccount(models.Model):
     def _sp_region(self) -> str:
         owner = self._sp_owner()
         if not owner.base_marketplace_id:
-            raise UserError(_("%s has no home marketplace: choose one first.") % owner.name)
+            raise UserError(_("%s has no home marketplace: choose one first.", owner.name))
         return owner.base_marketplace_id.region
 
     def _sp_check_usable(self):
@@ -96,13 +96,13 @@ class AmazonAccount(models.Model):
         if (owner.sp_neutralized or self.sp_neutralized) and endpoints.is_production(self.env):
             raise UserError(_("%s is switched off on this staging copy: it never calls Amazon's production "
                               "endpoints here. Point the sale_amazon_spapi.* system parameters at a sandbox "
-                              "and link it again with a fresh consent.") % self.name)
+                              "and link it again with a fresh consent.", self.name))
         if not owner.spapi_app_id:
-            raise UserError(_("%s has no SP-API application: choose one on the Credentials tab.") % owner.name)
+            raise UserError(_("%s has no SP-API application: choose one on the Credentials tab.", owner.name))
         if owner.sp_state == "reauth":
-            raise UserError(_("%s needs to be re-authorized on Amazon (Link with Amazon).") % owner.name)
+            raise UserError(_("%s needs to be re-authorized on Amazon (Link with Amazon).", owner.name))
         if not owner.sudo().sp_refresh_token:
-            raise UserError(_("%s is not linked to Amazon yet (Link with Amazon).") % owner.name)
+            raise UserError(_("%s is not linked to Amazon yet (Link with Amazon).", owner.name))
         return owner
 
     @api.model

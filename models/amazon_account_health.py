@@ -60,7 +60,7 @@ class AmazonAccount(models.Model):
                                 "Rotate it in the Developer Console, then use Rotate Client Secret.",
                                 app=app.name, date=app.secret_expires_on,
                                 days=(app.secret_expires_on - today).days)
-                self._notify_admins(_("Amazon: client secret of %s expiring") % app.name, message,
+                self._notify_admins(_("Amazon: client secret of %s expiring", app.name), message,
                                     record=app, level="danger" if threshold <= 7 else "warning")
                 app.sudo().write({"secret_notified_threshold": threshold or -1})
                 sent.append(("secret", app.name, threshold))
@@ -73,13 +73,13 @@ class AmazonAccount(models.Model):
                     message = _("The Amazon authorization of %(account)s must be renewed before %(date)s "
                                 "(public applications are re-authorized every 365 days): use Link with Amazon.",
                                 account=account.name, date=due)
-                    self._notify_admins(_("Amazon: %s needs re-authorization soon") % account.name, message,
+                    self._notify_admins(_("Amazon: %s needs re-authorization soon", account.name), message,
                                         record=account, level="danger" if threshold <= 7 else "warning")
                     account.sudo().write({"sp_auth_notified_threshold": threshold or -1})
                     sent.append(("authorization", account.name, threshold))
             if account._sp_is_quiet():
                 self._notify_admins(
-                    _("Amazon: no successful call for %s") % account.name,
+                    _("Amazon: no successful call for %s", account.name),
                     _("Amazon has not answered successfully for %(account)s since %(since)s. Last error: "
                       "%(error)s", account=account.name, since=account.sp_last_success or _("ever"),
                       error=account.sp_last_error or _("none recorded")),

@@ -30,12 +30,12 @@ class AmazonAccount(models.Model):
                               account=self.name, parent=self.sp_parent_id.name))
         app = self.spapi_app_id
         if not app:
-            raise UserError(_("Choose the SP-API application of %s first (Credentials tab).") % self.name)
+            raise UserError(_("Choose the SP-API application of %s first (Credentials tab).", self.name))
         if app.kind != "public" or not app.application_id:
             raise UserError(_("%s is a private seller application: use 'Private App Authorization' and paste "
-                              "the refresh token from Seller Central.") % app.name)
+                              "the refresh token from Seller Central.", app.name))
         if not self.base_marketplace_id:
-            raise UserError(_("Choose the home marketplace of %s first.") % self.name)
+            raise UserError(_("Choose the home marketplace of %s first.", self.name))
         state = self.env["amazon.spapi.consent"]._start(self, started_by=started_by, link=link)
         return endpoints.endpoints(self.env).consent_url(
             self.base_marketplace_id.api_ref, app.application_id, state,
@@ -52,7 +52,7 @@ class AmazonAccount(models.Model):
         self.ensure_one()
         self._sp_check_admin()
         if not self.spapi_app_id or self.spapi_app_id.kind != "public":
-            raise UserError(_("Connect links need a public SP-API application on %s.") % self.name)
+            raise UserError(_("Connect links need a public SP-API application on %s.", self.name))
         url = self.env["amazon.spapi.connect.link"]._create_for(self)
         wizard = self.env["amazon.spapi.link.wizard"].create({"account_id": self.id, "url": url})
         return {"type": "ir.actions.act_window", "res_model": wizard._name, "res_id": wizard.id,
@@ -68,7 +68,7 @@ class AmazonAccount(models.Model):
         self.ensure_one()
         app = self.spapi_app_id
         if not app or not app.sudo().client_secret:
-            raise ConsentRefused(_("The SP-API application of %s has no usable client secret.") % self.name)
+            raise ConsentRefused(_("The SP-API application of %s has no usable client secret.", self.name))
         expected = self.sp_selling_partner_id or self.seller_key
         if expected and selling_partner_id != expected:
             raise ConsentRefused(_(
@@ -83,7 +83,7 @@ class AmazonAccount(models.Model):
                                    "for 5 minutes and once: start the link again.", error=exc)) from exc
         except SPAPIError as exc:
             raise ConsentRefused(_("Amazon could not be reached to finish the authorization (%s). Try again "
-                                   "in a moment.") % exc) from exc
+                                   "in a moment.", exc)) from exc
         if not token.refresh_token:
             raise ConsentRefused(_("Amazon returned no refresh token; start the link again."))
         participations = self._sp_fetch_participations(token.value, selling_partner_id)
@@ -92,9 +92,9 @@ class AmazonAccount(models.Model):
             attempt.link_id._mark_used()
         attempt.sudo().write({"outcome": "connected"})
         if attempt.started_by == "owner":
-            self._notify_admins(_("Amazon: %s was linked by its owner") % self.name,
+            self._notify_admins(_("Amazon: %s was linked by its owner", self.name),
                                 _("The Amazon account owner completed the authorization of %s; orders "
-                                  "will sync again.") % self.name, record=self, level="info")
+                                  "will sync again.", self.name), record=self, level="info")
         return participations
 
     def _sp_fetch_participations(self, access_token: str, selling_partner_id: str):
@@ -104,7 +104,7 @@ class AmazonAccount(models.Model):
             return SellersAPI(client).get_marketplace_participations()
         except SPAPIError as exc:
             raise ConsentRefused(_("Amazon accepted the authorization but the marketplace check failed "
-                                   "(%s); nothing was changed, try again.") % exc) from exc
+                                   "(%s); nothing was changed, try again.", exc)) from exc
 
     def _sp_store_grant(self, selling_partner_id, token, participations):
         values = {
@@ -172,7 +172,7 @@ class AmazonAccount(models.Model):
         for account in self:
             account._sp_forget_tokens()
             account.sudo().write({"sp_refresh_token": False, "sp_state": "not_connected",
-                                  "sp_state_reason": _("Revoked by %s") % self.env.user.name,
+                                  "sp_state_reason": _("Revoked by %s", self.env.user.name),
                                   "sp_authorized_on": False})
             account.sp_link_ids.filtered(lambda link: link.status == "valid").action_revoke()
         return True

@@ -1,7 +1,14 @@
 """The account's orders now come from SP-API; what may sync and what may not."""
-from coquiapps import models
+import logging
+
+from coquiapps import _, api, models
+from coquiapps.exceptions import UserError
 
 from .spapi_order_source import SpapiOrderSource
+
+_logger = logging.getLogger(__name__)
+
+SYNC_LOCK_NAMESPACE = 0x5353   # "SS": session advisory locks of running order syncs, per account
 
 
 class AmazonAccount(models.Model):
@@ -24,3 +31,28 @@ class AmazonAccount(models.Model):
 
     def _amazon_syncable(self):
         return super()._amazon_syncable().filtered(lambda account: account._sp_may_sync())
+
+    def _sync_orders_one(self):
+        """One sync of an account at a time across workers, cron runners and the button.
+
+        A session-level advisory lock (held across the per-page commits, freed
+        by PostgreSQL if the process dies): a second sync of the same account
+        is skipped by the scheduled action and refused to the button.
+        """
+        self.ensure_one()
+        cr = self.env.cr
+        cr.execute("SELECT pg_try_advisory_lock(%s, %s)", (SYNC_LOCK_NAMESPACE, self.id))
+        if not cr.fetchone()[0]:
+            message = _("A sync of %s is already running.", self.name)
+            if self.env.context.get("amazon_sync_from_cron"):
+                _logger.info("%s Skipped.", message)
+                return self.env["amazon.sync.log"]
+            raise UserError(message)
+        try:
+            return super()._sync_orders_one()
+        finally:
+            cr.execute("SELECT pg_advisory_unlock(%s, %s)", (SYNC_LOCK_NAMESPACE, self.id))
+
+    @api.model
+    def _cron_sync_orders(self):
+        return super(AmazonAccount, self.with_context(amazon_sync_from_cron=True))._cron_sync_orders()

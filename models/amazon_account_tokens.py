@@ -73,7 +73,7 @@ class AmazonAccount(models.Model):
         refresh_token = owner.sudo().sp_refresh_token
         if not refresh_token:
             raise UserError(_("The refresh token of %s cannot be read on this database: link the account "
-                              "with Amazon again.") % owner.name)
+                              "with Amazon again.", owner.name))
         try:
             token, refreshed = owner._sp_token_from_cache_or_lwa(refresh_token, rejected, valid_until)
         except InvalidGrant as exc:
@@ -84,7 +84,7 @@ class AmazonAccount(models.Model):
             raise UserError(_("Amazon rejected the LWA client secret of %(app)s: %(error)s",
                               app=owner.spapi_app_id.name, error=exc)) from exc
         except (RetryableError, LWAError, SPAPIError) as exc:
-            owner.sudo().write({"sp_last_error": _("Could not get an access token: %s") % exc})
+            owner.sudo().write({"sp_last_error": _("Could not get an access token: %s", exc)})
             raise UserError(_("Amazon could not be reached to refresh the access token of %(account)s "
                               "(%(error)s); the account stays connected and will retry.",
                               account=owner.name, error=exc)) from exc
@@ -140,7 +140,7 @@ class AmazonAccount(models.Model):
         accounts = (self | self.sp_child_ids).sudo()
         accounts.write({"sp_state": "reauth", "sp_last_error": self._sp_reauth_message(exc)})
         self._sp_forget_tokens()
-        self._notify_admins(_("Amazon: %s needs re-authorization") % self.name,
+        self._notify_admins(_("Amazon: %s needs re-authorization", self.name),
                             self._sp_reauth_message(exc), record=self, level="danger")
 
     def _sp_mark_success(self):
@@ -152,9 +152,10 @@ class AmazonAccount(models.Model):
         self.ensure_one()
         owner = self._sp_check_usable()
         self.env.cr.execute("DELETE FROM amazon_spapi_token WHERE account_id = %s", (owner.id,))
-        self.env.cr.commit() if self.env.context.get("amazon_sync_commit", True) else None
+        if self.env.context.get("amazon_sync_commit", True):
+            self.env.cr.commit()  # pylint: disable=invalid-commit  # deliberate; off with amazon_sync_commit=False
         self._sp_access_token()
-        return self._notify_client(_("A new access token was obtained for %s.") % owner.name)
+        return self._notify_client(_("A new access token was obtained for %s.", owner.name))
 
     @api.model
     def _cron_refresh_access_tokens(self):

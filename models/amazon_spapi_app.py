@@ -30,8 +30,8 @@ class AmazonSpapiApp(models.Model):
     secret_unreadable = fields.Boolean(compute="_compute_secret_state",
                                        help="A secret is stored but cannot be decrypted here (a duplicated "
                                             "database or another server key): enter it again.")
-    secret_issued_on = fields.Date("Secret Issued On", default=fields.Date.today, required=True)
-    secret_expires_on = fields.Date("Secret Expires On", compute="_compute_secret_expiry", store=True)
+    secret_issued_on = fields.Date(default=fields.Date.today, required=True)
+    secret_expires_on = fields.Date(compute="_compute_secret_expiry", store=True)
     draft = fields.Boolean("Draft Application", help="Consent needs version=beta while the app is in Draft")
     redirect_uri = fields.Char("OAuth Redirect URI", compute="_compute_redirect_uri",
                                help="Register this URI in the Developer Console")
@@ -69,7 +69,7 @@ class AmazonSpapiApp(models.Model):
         secret = self.sudo().client_secret
         if not secret:
             raise UserError(_("The LWA client secret of %s is missing or cannot be read on this database; "
-                              "enter it again.") % self.name)
+                              "enter it again.", self.name))
         return endpoints.lwa_client(self.env, LWACredentials(self.client_id, secret))
 
     def action_test_credentials(self):
@@ -81,7 +81,7 @@ class AmazonSpapiApp(models.Model):
             raise UserError(_("Amazon refused the credentials of %(app)s: %(error)s",
                               app=self.name, error=exc)) from exc
         return self.env["amazon.account"]._notify_client(
-            _("Amazon accepted the client id and secret of %s.") % self.name)
+            _("Amazon accepted the client id and secret of %s.", self.name))
 
     def _mark_secret_rejected(self, error) -> None:
         """invalid_client: every account of the application needs the secret fixed."""

@@ -121,7 +121,7 @@ class SPAPIClient:
         transport: Transport | None = None,
         selling_partner_id: str = "",
         *,
-        user_agent: str | None = None,
+        user_agent: str | None = None,  # pylint: disable=redefined-outer-name  # public keyword
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
         now: Callable[[], datetime] = utcnow,

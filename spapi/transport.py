@@ -123,7 +123,7 @@ def parse_float(value: str | None) -> float | None:
         number = float(value) if value is not None else None
     except ValueError:
         return None
-    if number is None or not (0 < number < float("inf")):
+    if number is None or not 0 < number < float("inf"):
         return None
     return number
 

@@ -23,7 +23,7 @@ class AmazonSpapiMigrate(models.TransientModel):
         if not self.env.su and not self.env.user.has_group("base.group_system"):
             raise UserError(_("Only administrators can move an Amazon account to the Selling Partner API."))
         if account.sp_state == "connected":
-            raise UserError(_("%s is already connected through the Selling Partner API.") % account.name)
+            raise UserError(_("%s is already connected through the Selling Partner API.", account.name))
         switched_off = fields.Datetime.now()
         account.sudo().write({
             "spapi_app_id": self.spapi_app_id.id,
@@ -32,7 +32,7 @@ class AmazonSpapiMigrate(models.TransientModel):
             "sp_ignore_orders_before": switched_off,
             "last_orders_sync": switched_off,
             "sp_state": "not_connected",
-            "sp_state_reason": _("Waiting for Amazon consent (moved off MWS on %s UTC)") % switched_off,
+            "sp_state_reason": _("Waiting for Amazon consent (moved off MWS on %s UTC)", switched_off),
             "mws_auth_token": False, "aws_access_key_id": False, "aws_secret_key": False,
         })
         if self.then == "link" and self.spapi_app_id.kind == "public":
@@ -43,4 +43,4 @@ class AmazonSpapiMigrate(models.TransientModel):
             return {"type": "ir.actions.act_window", "res_model": "amazon.spapi.private.app", "view_mode": "form",
                     "target": "new", "context": {"default_account_id": account.id,
                                                  "default_spapi_app_id": self.spapi_app_id.id}}
-        return account._notify_client(_("%s moved off MWS; link it with Amazon to resume syncing.") % account.name)
+        return account._notify_client(_("%s moved off MWS; link it with Amazon to resume syncing.", account.name))

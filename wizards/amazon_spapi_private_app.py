@@ -5,7 +5,7 @@ from coquiapps import _, fields, models
 from coquiapps.exceptions import UserError
 
 from ..models import endpoints
-from ..spapi import LWACredentials, LWAError, SellersAPI, SPAPIError
+from ..spapi import LWACredentials, LWAError, SPAPIError
 
 
 class AmazonSpapiPrivateApp(models.TransientModel):
@@ -18,7 +18,7 @@ class AmazonSpapiPrivateApp(models.TransientModel):
     app_name = fields.Char("Application Name")
     client_id = fields.Char("LWA Client ID")
     client_secret = fields.Char("LWA Client Secret", password=True)
-    refresh_token = fields.Char("Refresh Token", password=True, help="Atzr|… from Seller Central, Develop Apps")
+    refresh_token = fields.Char(password=True, help="Atzr|… from Seller Central, Develop Apps")
     selling_partner_id = fields.Char("Seller ID", help="Merchant Token shown in Seller Central "
                                                        "(needed if the account has none yet)")
 
@@ -37,25 +37,25 @@ class AmazonSpapiPrivateApp(models.TransientModel):
                                               (_("refresh token"), token_text), (_("seller id"), spid))
                    if not value]
         if missing:
-            raise UserError(_("Please fill in: %s.") % ", ".join(missing))
+            raise UserError(_("Please fill in: %s.", ", ".join(missing)))
         if not token_text.startswith("Atzr|"):
             raise UserError(_("A refresh token starts with 'Atzr|' (Seller Central, Develop Apps, Authorize)."))
         if not account.base_marketplace_id:
-            raise UserError(_("Choose the home marketplace of %s first.") % account.name)
+            raise UserError(_("Choose the home marketplace of %s first.", account.name))
         lwa = endpoints.lwa_client(self.env, LWACredentials(client_id, secret))
         try:
             access = lwa.refresh(token_text)
         except LWAError as exc:
-            raise UserError(_("Amazon refused these credentials (%s); nothing was saved.") % exc) from exc
+            raise UserError(_("Amazon refused these credentials (%s); nothing was saved.", exc)) from exc
         except SPAPIError as exc:
-            raise UserError(_("Amazon could not be reached (%s); nothing was saved.") % exc) from exc
+            raise UserError(_("Amazon could not be reached (%s); nothing was saved.", exc)) from exc
         participations = account._sp_fetch_participations(access.value, spid)
         if not app:
             app = self.env["amazon.spapi.app"].sudo().create({
-                "name": self.app_name or _("Private app of %s") % account.name, "kind": "private",
+                "name": self.app_name or _("Private app of %s", account.name), "kind": "private",
                 "client_id": client_id, "client_secret": secret})
         elif self.client_secret:
             app.sudo().write({"client_secret": self.client_secret, "secret_issued_on": fields.Date.today()})
         account.sudo().write({"spapi_app_id": app.id})
         account._sp_store_grant(spid, dataclasses.replace(access, refresh_token=token_text), participations)
-        return account._notify_client(_("%s is connected through the private application.") % account.name)
+        return account._notify_client(_("%s is connected through the private application.", account.name))

@@ -22,7 +22,7 @@ class AmazonSpapiRotateSecret(models.TransientModel):
         try:
             endpoints.lwa_client(self.env, LWACredentials(app.client_id, secret)).grantless(SCOPE_SECRET_ROTATION)
         except (LWAError, SPAPIError) as exc:
-            raise UserError(_("Amazon did not accept the new secret (%s); the current one is kept.") % exc) from exc
+            raise UserError(_("Amazon did not accept the new secret (%s); the current one is kept.", exc)) from exc
         app.sudo().write({"client_secret": secret, "secret_issued_on": fields.Date.today()})
         paused = app.account_ids.filtered(lambda a: a.sp_state == "error" and a.sp_has_refresh_token)
         paused.sudo().write({"sp_state": "connected", "sp_last_error": False})

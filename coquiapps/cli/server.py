@@ -25,6 +25,10 @@ class ServerCommand(Command):
         options = parser.parse_args(args)
 
         from coquiapps.service import server
+        from coquiapps.tools import crypto
+
+        # made (and saved) once here, before any worker forks and races to make its own
+        crypto.server_key(cfg)
 
         names = [n for value in options.database for n in value.split(",") if n]
         return server.serve(options.http_interface, options.http_port, options.workers, names,

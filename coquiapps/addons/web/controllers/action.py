@@ -109,7 +109,8 @@ class WebAction(http.Controller):
                 request.notify(_("%s saved.", record.display_name), "success")
                 return request.redirect(actions.form_url(action["ref"], record.id, back=back))
             result = self._run_button(view, record, button, action)
-            request.notify(_done_message(button, view), "success") if not record._transient else None
+            if not record._transient and not _speaks_for_itself(result):
+                request.notify(_done_message(button, view), "success")
             return request.redirect(actions.follow(env, result, record, action["ref"], back))
         except _operation_errors() as exc:
             request.cr.rollback()
@@ -252,6 +253,14 @@ def _app(action):
     if not str(action.get("ref", "")).isdigit():
         return None
     return menus.root_for_action(menus.tree(request.env, request.debug), action["ref"])
+
+
+def _speaks_for_itself(result) -> bool:
+    """A button result that opens something or says something: no generic "done" notice."""
+    if not isinstance(result, dict):
+        return False
+    return result.get("type") in ("ir.actions.act_window", "ir.actions.act_url") or (
+        result.get("type") == "ir.actions.client" and result.get("tag") == "display_notification")
 
 
 def _done_message(button: str, view) -> str:

@@ -83,3 +83,68 @@ def test_manager_refuses_without_csrf_and_when_disabled(fresh_config, monkeypatc
     monkeypatch.setitem(fresh_config.values, "list_db", False)
     assert client.get("/web/database/manager").status_code == 404
     assert "error" in client.json("/web/database/list")
+
+
+def xmlrpc_db(client: WebClient, method: str, *params):
+    """Call the ``db`` RPC service through the same application (raises xmlrpc.client.Fault)."""
+    import xmlrpc.client
+
+    response = client.client.post("/xmlrpc/2/db", data=xmlrpc.client.dumps(params, method),
+                                  content_type="text/xml")
+    return xmlrpc.client.loads(response.get_data())[0][0]
+
+
+def test_web_and_rpc_share_the_master_password(fresh_config, monkeypatch):
+    import xmlrpc.client
+
+    from coquiapps.addons.base.models.res_users import verify_password
+
+    client = WebClient()
+    # set from the web (first one on a fresh install), used over RPC
+    done = client.follow(client.post("/web/database/change_password", {
+        "master_pwd": "first", "master_pwd_new": "second"}))
+    assert "Master password changed." in text(done)
+    assert verify_password("second", fresh_config.get("admin_passwd"))
+    with pytest.raises(xmlrpc.client.Fault, match="Wrong master password"):
+        xmlrpc_db(client, "drop", "first", "no_such_database_here")
+    assert xmlrpc_db(client, "drop", "second", "no_such_database_here") is False
+    # set over RPC (first one on a fresh install), used from the web
+    monkeypatch.setitem(fresh_config.values, "admin_passwd", "")
+    assert xmlrpc_db(client, "drop", "from-rpc", "no_such_database_here") is False
+    assert verify_password("from-rpc", config.load(str(fresh_config.path)).get("admin_passwd"))
+    refused = client.follow(client.post("/web/database/drop", {"master_pwd": "second", "name": "nope"}))
+    assert "Wrong master password" in text(refused)
+    accepted = client.follow(client.post("/web/database/drop", {"master_pwd": "from-rpc", "name": "nope"}))
+    assert "does not exist" in text(accepted) and "Wrong master password" not in text(accepted)
+    # list_db = False disables both
+    monkeypatch.setitem(fresh_config.values, "list_db", False)
+    assert client.get("/web/database/manager").status_code == 404
+    with pytest.raises(xmlrpc.client.Fault, match="disabled"):
+        xmlrpc_db(client, "drop", "from-rpc", "no_such_database_here")
+
+
+def test_create_database_in_french(fresh_config):
+    from coquiapps import sql_db
+
+    client = WebClient()
+    page = text(client.get("/web/database/manager"))
+    assert '<option value="fr_FR">French / Français</option>' in page
+    assert '<option value="en_US" selected>English (US)</option>' in page and "ja_JP" in page
+    name = databases.unique_name("dbfr")
+    databases.register(name)
+    done = client.follow(client.post("/web/database/create", {
+        "master_pwd": "m", "name": name, "login": "patron", "password": "pw", "lang": "fr_FR"}))
+    assert f"Database {name} created." in text(done)
+    with sql_db.cursor(name) as cr:
+        cr.execute("SELECT code FROM res_lang WHERE active ORDER BY code")
+        assert [r[0] for r in cr.fetchall()] == ["en_US", "fr_FR"]
+        cr.execute("SELECT lang FROM res_users WHERE login = 'patron'")
+        assert cr.fetchone()[0] == "fr_FR"
+    french = WebClient()
+    assert french.login(name, "patron", "pw").status_code == 303
+    assert "Bienvenue" in text(french.get("/web"))
+    refused = client.follow(client.post("/web/database/create", {
+        "master_pwd": "m", "name": databases.unique_name("dbxx"), "login": "x", "password": "y",
+        "lang": "xx_XX"}))
+    assert "unknown language" in text(refused)
+    sql_db.pool().close_all(name)

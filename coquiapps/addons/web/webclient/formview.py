@@ -236,10 +236,15 @@ class FormView:
                 has_value = True
             else:
                 value = self.submitted.get(name) if has_value else None
+            if not has_value and self.record is None and self.values.get(name) not in (None, False):
+                value, has_value = self.values[name], True  # a new record shows its defaults
             if widgets.is_password(field, node):
                 value, has_value = None, False
-            widget = widgets.edit_input(self.env, self.record, field, node, readonly, required,
-                                        value=value, has_value=has_value)
+            if readonly and self.record is None and has_value:
+                widget = widgets.default_display(self.env, field, value)
+            else:
+                widget = widgets.edit_input(self.env, self.record, field, node, readonly, required,
+                                            value=value, has_value=has_value)
         error = self.field_errors.get(name)
         error_html = Markup("<div class=\"o_field_error\">{}</div>").format(error) if error else Markup("")
         css = "o_field" + (" o_required" if required else "") + (" o_readonly" if readonly else "") + (

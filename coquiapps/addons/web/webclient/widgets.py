@@ -188,6 +188,17 @@ def _many2many(env, field, common, current) -> Markup:
     return Markup("<div class=\"o_many2many_tags_edit\" id=\"{}\">{}{}</div>").format(common["id"], hidden, boxes)
 
 
+def default_display(env, field, value) -> Markup:
+    """A read-only default of a record not created yet (e.g. a wizard's account)."""
+    if field.type == "many2one" and value:
+        text = env[field.comodel_name].browse(int(value)).sudo().display_name
+    elif field.type == "selection":
+        text = dict(selection(field, env[field.model_name])).get(value, value)
+    else:
+        text = value
+    return Markup("<span class=\"o_field_readonly\">{}</span>").format(text)
+
+
 def _readonly(record, field, node, widget) -> Markup:
     if not record:
         return Markup("<span class=\"o_field_readonly\"></span>")

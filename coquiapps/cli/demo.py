@@ -1,0 +1,113 @@
+"""``make demo``: the product running on the embedded PostgreSQL, with a local Amazon.
+
+Creates the demo database (once) with the Amazon Connector and its demo data
+(the Amazon/Selling Partner API Patch installs automatically), starts the
+Amazon sandbox, points the database at it, and serves the web client.
+"""
+from __future__ import annotations
+
+import socket
+import sys
+
+from coquiapps.cli.main import setup
+
+SANDBOX_PORT = 8111
+HTTP_PORT = 8069
+BASE_URL = f"http://127.0.0.1:{HTTP_PORT}"
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+def _say(message: str = "") -> None:
+    print(message, flush=True)
+
+
+def prepare(dbname: str, sandbox_url: str, state: dict) -> dict:
+    """Create the database if needed and point it at the sandbox; returns what to print."""
+    from coquiapps import sql_db
+    from coquiapps.orm import SUPERUSER_ID, Environment, Registry
+    from coquiapps.service import db
+
+    if not db.exists(dbname):
+        _say(f"... creating the demo database {dbname!r} (Amazon Connector with demo data)")
+        db.create_database(dbname, demo=True, modules=["sale_amazon"], progress=lambda m: _say(f"... {m}"))
+    public = next(a for a in state["apps"] if a["kind"] == "public" and not a["draft"])
+    seller = next(s for s in state["sellers"] if s["region"] == "NA")
+    with sql_db.cursor(dbname) as cr:
+        env = Environment(cr, SUPERUSER_ID, {}, registry=Registry.get(dbname))
+        params = env["ir.config_parameter"]
+        params.set_param("web.base.url", BASE_URL)
+        endpoints = state["endpoints"]
+        params.set_param("sale_amazon_spapi.lwa_token_url", endpoints["lwa_token"])
+        params.set_param("sale_amazon_spapi.consent_base_url", endpoints["consent_base"])
+        for region in ("na", "eu", "fe"):
+            params.set_param(f"sale_amazon_spapi.endpoint_{region}", endpoints[region])
+        App = env["amazon.spapi.app"].with_context(active_test=False)
+        app = App.search([("client_id", "=", public["client_id"])])
+        values = {"name": "Amazon sandbox (public app)", "kind": "public",
+                  "application_id": public["application_id"], "client_id": public["client_id"],
+                  "client_secret": public["client_secret"]}
+        app.write(values) if app else App.create(values)
+        # the demo seller of the MWS era is the sandbox's North-America seller
+        env["amazon.account"].search([("name", "=", "Amazon US (MWS)")]).write(
+            {"seller_key": seller["selling_partner_id"]})
+    return {"seller": seller}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = setup(list(sys.argv[1:] if argv is None else argv))
+    dbname = args[0] if args else "demo"
+    for port in (HTTP_PORT, SANDBOX_PORT):
+        if not _port_free(port):
+            _say(f"make demo: port {port} on 127.0.0.1 is already in use; stop what uses it and run make demo again")
+            return 1
+    from coquiapps.modules import discovery
+    from coquiapps.service import postgres, server
+    from coquiapps.tools import config
+
+    discovery.discover(config.current().addons_paths)
+    from coquiapps.addons.sale_amazon_spapi.tests.amazon_sandbox import Sandbox, serve
+    _say(f"... using {postgres.describe()}")
+    sandbox = serve(Sandbox(seed=1), host="127.0.0.1", port=SANDBOX_PORT)
+    import requests
+
+    state = requests.get(f"{sandbox.url}/_sandbox/state", timeout=10).json()
+    for app in state["apps"]:
+        if app["kind"] == "public":
+            requests.put(f"{sandbox.url}/_sandbox/apps/{app['client_id']}/redirect-uris",
+                         json={"redirect_uris": [f"{BASE_URL}/amazon_spapi/callback"]}, timeout=10)
+    info = prepare(dbname, sandbox.url, state)
+    seller = info["seller"]
+    # new orders keep arriving, one a minute for the next hour, after the move off MWS
+    requests.post(f"{sandbox.url}/_sandbox/orders", timeout=10, json={
+        "selling_partner_id": seller["selling_partner_id"], "orders": [
+            {"created": 60 * (i + 1), "status": "UNSHIPPED", "marketplace_id": "ATVPDKIKX0DER",
+             "items": [{"sku": "COQUI-MUG-01", "title": "Coqui mug", "quantity": 1 + i % 3,
+                        "unit_price": "12.90"}]} for i in range(60)]})
+    _say(f"""
+CoquiAPPs is running: {BASE_URL}/web?db={dbname}
+  log in as admin / admin
+
+Amazon sandbox (stands in for Amazon): {sandbox.url}
+  seller to sign in with at the consent page: {seller['name']} ({seller['selling_partner_id']}),
+  password {seller['password']}
+
+What to try:
+  1. Sales > Amazon > Accounts > "Amazon US (MWS)": it is marked "MWS retired".
+  2. Click "Move to Selling Partner API", choose "Amazon sandbox (public app)", keep "Link with Amazon now".
+  3. At the sandbox's consent page, sign in with the seller above and confirm.
+  4. Back on the account, click "Sync Orders": new orders arrive every minute; none from before the move
+     is imported twice. Apps (remove the "Apps" filter, search "Amazon") shows the patch installed.
+Stop with Ctrl+C.
+""")
+    try:
+        return server.serve("127.0.0.1", HTTP_PORT, 0, [dbname], cron=True)
+    finally:
+        sandbox.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
