@@ -7,7 +7,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _common import best, line, timer  # noqa: E402
-
 from psycopg2 import sql  # noqa: E402
 
 from coquiapps import sql_db  # noqa: E402

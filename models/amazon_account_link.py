@@ -1,5 +1,6 @@
 """Linking an account with Amazon: consent, connect links, the callback's work, test, revoke."""
 import logging
+import re
 
 from coquiapps import _, fields, models
 from coquiapps.exceptions import UserError
@@ -69,6 +70,10 @@ class AmazonAccount(models.Model):
         app = self.spapi_app_id
         if not app or not app.sudo().client_secret:
             raise ConsentRefused(_("The SP-API application of %s has no usable client secret.", self.name))
+        if not re.fullmatch(r"[A-Z0-9]{8,20}", selling_partner_id or ""):
+            # Amazon's merchant tokens are short upper-case codes: anything else was tampered with
+            raise ConsentRefused(_("Amazon sent back a malformed seller id; nothing was changed. Start the "
+                                   "link again."))
         expected = self.sp_selling_partner_id or self.seller_key
         if expected and selling_partner_id != expected:
             raise ConsentRefused(_(

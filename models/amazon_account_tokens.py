@@ -9,7 +9,14 @@ from coquiapps.exceptions import UserError
 from coquiapps.orm import SUPERUSER_ID, Environment
 from coquiapps.sql_db import cursor
 
-from ..spapi import InvalidClient, InvalidGrant, LWACredentials, LWAError, RetryableError, SPAPIError
+from ..spapi import (
+    InvalidClient,
+    InvalidGrant,
+    LWACredentials,
+    LWAError,
+    RetryableError,
+    SPAPIError,
+)
 from . import endpoints
 
 _logger = logging.getLogger(__name__)

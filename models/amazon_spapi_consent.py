@@ -36,7 +36,7 @@ class AmazonSpapiConsent(models.Model):
             "account_id": account.id, "link_id": link.id if link else False,
             "nonce_hash": oauth_state.nonce_hash(nonce), "expires_at": expires, "started_by": started_by})
         payload = {"db": self.env.cr.dbname, "account": account.id, "attempt": attempt.id, "nonce": nonce,
-                   "exp": int(expires.replace(tzinfo=dt.timezone.utc).timestamp())}
+                   "exp": int(expires.replace(tzinfo=dt.UTC).timestamp())}
         return oauth_state.sign(self._secret(), payload)
 
     @api.model

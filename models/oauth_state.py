@@ -56,6 +56,10 @@ def verify(secret: str, state: str, now: float | None = None) -> dict:
         given = _unb64(mac)
     except ValueError as exc:
         raise StateError("the state parameter is malformed") from exc
+    # only our own canonical encoding: base64 ignores some bits of the last character,
+    # and a state that differs from the one we issued is not ours, even if it decodes the same
+    if _b64(given) != mac or _b64(_unb64(body)) != body:
+        raise StateError("the state parameter was not issued by this database (bad signature)")
     if not hmac.compare_digest(expected, given):
         raise StateError("the state parameter was not issued by this database (bad signature)")
     expires = payload.get("exp")

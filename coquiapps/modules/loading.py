@@ -18,7 +18,6 @@ import shutil
 import sys
 import traceback
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from psycopg2 import sql
 

@@ -287,7 +287,7 @@ def _to_date(value) -> dt.date:
 def _to_datetime(value) -> dt.datetime:
     if isinstance(value, dt.datetime):
         if value.tzinfo is not None:
-            value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+            value = value.astimezone(dt.UTC).replace(tzinfo=None)
         return value.replace(microsecond=0)
     if isinstance(value, dt.date):
         return dt.datetime(value.year, value.month, value.day)
@@ -328,7 +328,7 @@ class Datetime(Field):
 
     @staticmethod
     def now(*args) -> dt.datetime:
-        return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+        return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
 
     @staticmethod
     def to_datetime(value):

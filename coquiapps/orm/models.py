@@ -710,7 +710,7 @@ class BaseModel(metaclass=MetaModel):
                 target = list(command[2]) if code == Command.SET else []
                 if field.type == "one2many":
                     current = self.with_context(active_test=False)[field.name]
-                    stale = current.filtered(lambda r: r.id not in target)
+                    stale = current - current.browse(target)
                     if stale:
                         if comodel._fields[field.inverse_name].required:
                             stale.unlink()

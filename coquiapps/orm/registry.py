@@ -99,7 +99,7 @@ class Registry(Mapping):
         parents: dict[str, list[str]] = defaultdict(list)
         for module in self.modules:
             importlib.import_module(f"coquiapps.addons.{module}")
-            for cls in MetaModel.module_to_models.get(module, {}).values():
+            for cls in _definitions_first(MetaModel.module_to_models.get(module, {}).values()):
                 inherit = cls.__dict__.get("_inherit", ())
                 inherit = [inherit] if isinstance(inherit, str) else list(inherit)
                 name = cls.__dict__.get("_name") or (inherit[0] if len(inherit) == 1 else None)
@@ -222,6 +222,22 @@ class Registry(Mapping):
             if model_cls._auto:
                 changes += schema.sync_relations(cr, model_cls)
         return changes
+
+
+def _definitions_first(classes) -> list[type]:
+    """A module's classes with the ones creating a model before those extending one.
+
+    Within a module the files' import order then does not matter: a file may
+    extend a model another file of the same module defines.
+    """
+    classes = list(classes)
+
+    def creates(cls) -> bool:
+        inherit = cls.__dict__.get("_inherit", ())
+        inherit = [inherit] if isinstance(inherit, str) else list(inherit)
+        return bool(cls.__dict__.get("_name")) and cls.__dict__["_name"] not in inherit
+
+    return [c for c in classes if creates(c)] + [c for c in classes if not creates(c)]
 
 
 def _complete_related(registry, model_cls, field) -> None:

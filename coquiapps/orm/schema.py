@@ -58,7 +58,7 @@ def sync_table(cr, model_cls) -> list[str]:
         cr.execute(sql.SQL("CREATE TABLE {} (id SERIAL PRIMARY KEY)").format(sql.Identifier(table)))
         changes.append(f"table {table}")
         cr.execute(
-            "COMMENT ON TABLE {} IS %s".format(sql.Identifier(table).as_string(cr.connection)),
+            f"COMMENT ON TABLE {sql.Identifier(table).as_string(cr.connection)} IS %s",
             (model_cls._description or model_cls._name,),
         )
     existing = table_columns(cr, table)

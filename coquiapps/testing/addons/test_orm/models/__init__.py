@@ -1,1 +1,1 @@
-from . import order, mixin  # noqa: F401
+from . import mixin, order  # noqa: F401
