@@ -11,8 +11,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _common import line  # noqa: E402
-
 from bench_update_list import generate  # noqa: E402
+
 from coquiapps import sql_db  # noqa: E402
 from coquiapps.addons.web.tests.common import WebClient  # noqa: E402
 from coquiapps.modules import discovery, loading  # noqa: E402

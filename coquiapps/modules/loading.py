@@ -74,36 +74,57 @@ def all_manifests() -> tuple[dict[str, Manifest], dict[str, str]]:
 
 
 def update_list(env) -> list[int]:
-    """Sync ``ir.module.module`` with the manifests on disk; returns ``[updated, added]``."""
+    """Sync ``ir.module.module`` with the manifests on disk; returns ``[updated, added]``.
+
+    Rows are compared in bulk and written only where something changed, so an
+    unchanged list of thousands of modules costs a few queries.
+    """
     good, bad = all_manifests()
     Module = env["ir.module.module"].sudo().with_context(active_test=False)
-    existing = {m.name: m for m in Module.search([])}
+    cr = env.cr
+    columns = ["shortdesc", "summary", "description", "author", "website", "category", "license",
+               "sequence", "application", "auto_install", "available_version", "manifest_error", "state"]
+    cr.execute(f"SELECT name, id, latest_version, {', '.join(columns)} FROM ir_module_module")
+    existing = {row[0]: {"id": row[1], "latest_version": row[2], **dict(zip(columns, row[3:], strict=True))}
+                for row in cr.fetchall()}
+    cr.execute("SELECT m.name, d.depends_on FROM ir_module_module_dependency d "
+               "JOIN ir_module_module m ON m.id = d.module_id")
+    current_deps: dict[str, set] = {}
+    for name, dep in cr.fetchall():
+        current_deps.setdefault(name, set()).add(dep)
     updated = added = 0
+    to_create = []
     for name, manifest in good.items():
         values = _module_values(manifest)
-        module = existing.get(name)
-        if module is None:
-            module = Module.create({**values, "name": name,
-                                    "state": "uninstalled" if manifest.installable else "uninstallable"})
-            added += 1
-        else:
-            if module.latest_version and _version_key(manifest.version) > _version_key(module.latest_version):
-                updated += 1
-            state = module.state
-            if state == "uninstallable" and manifest.installable:
-                state = "uninstalled"
-            elif state == "uninstalled" and not manifest.installable:
-                state = "uninstallable"
-            module.write({**values, "state": state})
-        _sync_dependencies(module, manifest)
+        row = existing.get(name)
+        if row is None:
+            to_create.append({**values, "name": name,
+                              "state": "uninstalled" if manifest.installable else "uninstallable",
+                              "dependencies_id": [(0, 0, {"name": d, "depends_on": d}) for d in manifest.depends]})
+            continue
+        if row["latest_version"] and _version_key(manifest.version) > _version_key(row["latest_version"]):
+            updated += 1
+        state = row["state"]
+        if state == "uninstallable" and manifest.installable:
+            state = "uninstalled"
+        elif state == "uninstalled" and not manifest.installable:
+            state = "uninstallable"
+        values["state"] = state
+        changed = {k: v for k, v in values.items() if (row.get(k) or False) != (v or False)}
+        if changed:
+            Module.browse(row["id"]).write(changed)
+        if current_deps.get(name, set()) != set(manifest.depends):
+            _sync_dependencies(Module.browse(row["id"]), manifest)
     for name, reason in bad.items():
-        module = existing.get(name)
-        if module is None:
-            Module.create({"name": name, "shortdesc": name, "state": "uninstallable", "manifest_error": reason})
-            added += 1
-        else:
-            module.write({"manifest_error": reason} if module.state == "installed"
-                         else {"manifest_error": reason, "state": "uninstallable"})
+        row = existing.get(name)
+        if row is None:
+            to_create.append({"name": name, "shortdesc": name, "state": "uninstallable", "manifest_error": reason})
+        elif row["manifest_error"] != reason or (row["state"] != "installed" and row["state"] != "uninstallable"):
+            Module.browse(row["id"]).write({"manifest_error": reason} if row["state"] == "installed"
+                                           else {"manifest_error": reason, "state": "uninstallable"})
+    if to_create:
+        Module.create(to_create)
+        added = len(to_create)
     return [updated, added]
 
 
