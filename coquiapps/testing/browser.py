@@ -1,0 +1,49 @@
+"""Browser tests: Debian's chromium through Playwright, and the web application served on 127.0.0.1."""
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+# no background traffic: this machine's network is closed
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+#: module-level ``pytestmark`` of browser test files
+MARKS = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} is missing (apt-get install chromium)"),
+]
+
+
+@contextlib.contextmanager
+def served_app() -> Iterator[str]:
+    """The WSGI application served by a thread on a free 127.0.0.1 port; yields its URL."""
+    from werkzeug.serving import make_server
+
+    from coquiapps.http import Application
+
+    httpd = make_server("127.0.0.1", 0, Application(), threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}"
+    finally:
+        httpd.shutdown()
+
+
+@contextlib.contextmanager
+def chromium():
+    """A headless Debian chromium driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
