@@ -16,9 +16,8 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import line  # noqa: E402
-
 import requests  # noqa: E402
+from _common import line  # noqa: E402
 
 from coquiapps.modules import discovery  # noqa: E402
 from coquiapps.service import db  # noqa: E402
