@@ -195,6 +195,9 @@ def neutralize_database(cr) -> list[str]:
 
 
 def is_neutralized(cr) -> bool:
+    cr.execute("SELECT to_regclass('ir_config_parameter') IS NOT NULL")
+    if not cr.fetchone()[0]:
+        return False  # not (yet) a CoquiAPPs database
     cr.execute("SELECT value FROM ir_config_parameter WHERE key = 'database.is_neutralized'")
     row = cr.fetchone()
     return bool(row and row[0] == "True")

@@ -1,14 +1,17 @@
 """Home, login, logout, menus, developer mode and the database selector."""
 from __future__ import annotations
 
+import logging
 from urllib.parse import urlencode
 
-from coquiapps import http
+from coquiapps import http, sql_db
 from coquiapps.exceptions import AccessError
 from coquiapps.http import dbselect, request
 from coquiapps.tools.translate import _
 
 from ..webclient import actions, layout, menus
+
+_logger = logging.getLogger(__name__)
 
 
 class Home(http.Controller):
@@ -52,7 +55,8 @@ class Home(http.Controller):
             return []
         try:
             return dbselect.allowed_dbs(request.httprequest.host)
-        except Exception:
+        except sql_db.DatabaseError as exc:  # PostgreSQL unreachable: the login page still shows
+            _logger.warning("cannot list databases: %s", exc)
             return []
 
     @http.route("/web/session/logout", type="http", auth="none", methods=["GET", "POST"])
