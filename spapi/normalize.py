@@ -5,7 +5,7 @@ The dict (keys are a contract with the connector's importer)::
     amazon_order_id, marketplace_id, purchase_date, last_update, status,
     fulfillment_channel, currency, buyer_name, buyer_email, shipping_address,
     lines[order_item_id, sku, asin, title, quantity, unit_price],
-    shipping_price, gift_wrap_price, total
+    shipping_price, gift_wrap_price, tax, total (tax included)
 
 Money becomes :class:`~decimal.Decimal`, times aware UTC datetimes. Data the
 importer cannot do without (id, times, status) missing or unknown raises
@@ -71,6 +71,7 @@ def _normalize(order_id: str, order: Mapping[str, Any]) -> dict[str, Any]:
         "lines": [_line(item) for item in items],
         "shipping_price": _charge(proceeds, items, "SHIPPING"),
         "gift_wrap_price": _charge(proceeds, items, "GIFT_WRAP"),
+        "tax": _charge(proceeds, items, "TAX"),
         "total": money(grand_total),
     }
 

@@ -66,6 +66,7 @@ def test_full_order():
         ],
         "shipping_price": Decimal("8.99"),
         "gift_wrap_price": Decimal("4.99"),
+        "tax": Decimal("0.00"),
         "total": Decimal("73.95"),
     }
 

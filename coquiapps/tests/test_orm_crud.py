@@ -130,6 +130,17 @@ def test_stored_compute_follows_dependencies(Order, env):
     assert env.cr.fetchone()[0] == 30
 
 
+def test_stored_computes_of_one_method_in_a_batch(Order, env):
+    """Lines of several orders created at once: every order gets both fields its method sets."""
+    orders = Order.create([{"name": f"batch{i}"} for i in range(3)])
+    env["test.orm.line"].create([{"order_id": order.id, "qty": q, "price": 2}
+                                 for order in orders for q in (1, 5)])
+    assert orders.mapped("amount_lines") == [12, 12, 12]
+    assert orders.mapped("line_max") == [10, 10, 10]
+    env.cr.execute("SELECT amount_lines, line_max FROM test_orm_order WHERE id IN %s", (tuple(orders.ids),))
+    assert env.cr.fetchall() == [(12, 10)] * 3
+
+
 def test_related_field(Order, env):
     partner = env["res.partner"].create({"name": "Rel"})
     order = Order.create({"name": "rel", "partner_id": partner.id})

@@ -20,21 +20,30 @@ class IrSequence(models.Model):
     active = fields.Boolean(default=True)
 
     def _next(self) -> str:
+        return self._next_batch(1)[0]
+
+    def _next_batch(self, count: int) -> list[str]:
+        """The next ``count`` references, reserved with one statement."""
         self.ensure_one()
+        prefix, suffix, padding = self.prefix or "", self.suffix or "", self.padding
         self.env.cr.execute(
-            "UPDATE ir_sequence SET number_next = number_next + number_increment WHERE id = %s "
-            "RETURNING number_next - number_increment", (self.id,))
-        number = self.env.cr.fetchone()[0]
+            "UPDATE ir_sequence SET number_next = number_next + number_increment * %s WHERE id = %s "
+            "RETURNING number_next - number_increment * %s, number_increment", (count, self.id, count))
+        first, step = self.env.cr.fetchone()
         self.env.cr.cache.clear()
         today = dt.date.today()
         values = {"year": f"{today:%Y}", "month": f"{today:%m}", "day": f"{today:%d}", "y": f"{today:%y}"}
-        prefix = (self.prefix or "") % values
-        suffix = (self.suffix or "") % values
-        return f"{prefix}{number:0{self.padding}d}{suffix}"
+        prefix, suffix = prefix % values, suffix % values
+        return [f"{prefix}{first + i * step:0{padding}d}{suffix}" for i in range(count)]
 
     @api.model
     def next_by_code(self, code: str):
+        return (self.next_by_code_batch(code, 1) or [False])[0]
+
+    @api.model
+    def next_by_code_batch(self, code: str, count: int) -> list[str]:
+        """The next ``count`` references of the sequence ``code`` (empty when there is none)."""
         company = self.env.company.id if "res.company" in self.env else False
         seq = self.sudo().search([("code", "=", code), "|", ("company_id", "=", company),
                                   ("company_id", "=", False)], order="company_id", limit=1)
-        return seq._next() if seq else False
+        return seq._next_batch(count) if seq else []

@@ -1,4 +1,6 @@
 """Sales orders: a quotation (draft) becomes a sales order when confirmed."""
+from collections import defaultdict
+
 from coquiapps import _, api, fields, models
 from coquiapps.exceptions import UserError
 
@@ -36,6 +38,7 @@ class SaleOrder(models.Model):
     def _compute_amounts(self):
         for order in self:
             untaxed = sum(order.order_line.mapped("price_subtotal"))
+            untaxed = order.currency_id.round(untaxed) if order.currency_id else round(untaxed, 2)
             order.amount_untaxed = untaxed
             order.amount_total = untaxed
 
@@ -44,11 +47,15 @@ class SaleOrder(models.Model):
         """Orders get their reference from the ``sale.order`` sequence."""
         single = isinstance(vals_list, dict)
         vals_list = [vals_list] if single else vals_list
+        unnamed = defaultdict(list)   # company -> the values to number, numbered together
         for vals in vals_list:
             if not vals.get("name") or vals.get("name") == "New":
-                company = vals.get("company_id")
-                sequence = self.env["ir.sequence"].with_company(company) if company else self.env["ir.sequence"]
-                vals["name"] = sequence.next_by_code("sale.order") or "New"
+                unnamed[vals.get("company_id")].append(vals)
+        for company, values in unnamed.items():
+            sequence = self.env["ir.sequence"].with_company(company) if company else self.env["ir.sequence"]
+            names = sequence.next_by_code_batch("sale.order", len(values)) or ["New"] * len(values)
+            for vals, name in zip(values, names, strict=True):
+                vals["name"] = name
         orders = super().create(vals_list)
         return orders[0] if single else orders
 

@@ -151,3 +151,47 @@ def test_malformed_order_refused(env, account):
         account._import_normalized_order(make_order(amazon_order_id=None))
     with pytest.raises(UserError, match="unknown status"):
         account._import_normalized_order(make_order(status="teleported"))
+
+
+def test_page_imports_as_if_one_by_one(env, account, mug, caplog):
+    """One batch: later orders find the customer, address and offer earlier ones created; repeats update."""
+    lamp = env["product.product"].create({"name": "Lamp", "default_code": "LAMP-2", "list_price": 30})
+    lamp_line = [{"order_item_id": "OI-L", "sku": "LAMP-2", "asin": None, "title": "Lamp", "quantity": 1,
+                  "unit_price": Decimal("30")}]
+    gift = dict(make_order()["shipping_address"], name="Jim Friend", street="5 Gift Lane")
+    page = [
+        make_order("111-0000001-0000001", lines=lamp_line, total=Decimal("34.99")),
+        make_order("111-0000002-0000002", buyer_email="JANE.BUYER@marketplace.amazon.com",
+                   shipping_address=gift, lines=lamp_line, total=Decimal("34.99")),
+        make_order("111-0000003-0000003", shipping_address=gift, status="pending"),
+        make_order("111-0000003-0000003", shipping_address=gift),          # confirmed later in the page
+        make_order("111-0000001-0000001", status="shipped", lines=lamp_line),  # a repeat: an update
+        make_order("111-0000004-0000004", buyer_email=None, buyer_name="Nora Noemail",
+                   shipping_address=dict(gift, name="Nora Noemail"), tax=Decimal("2.40"),
+                   total=Decimal("32.39")),
+        make_order("111-0000005-0000005", buyer_email=None, buyer_name="Nora Noemail",
+                   shipping_address=dict(gift, name="Nora Noemail")),
+    ]
+    with caplog.at_level("WARNING"):
+        counts = account._import_orders_page(page)
+    assert (counts["created"], counts["updated"], counts["skipped"]) == (5, 1, 1)
+    orders = {o.amazon_order_ref: o for o in account.order_ids}
+    assert sorted(orders) == [f"111-000000{i}-000000{i}" for i in range(1, 6)]
+    first, second, third = (orders[f"111-000000{i}-000000{i}"] for i in (1, 2, 3))
+    assert first.amazon_status == "shipped" and first.state == "sale"
+    assert first.partner_id == second.partner_id == third.partner_id  # email matched case-insensitively
+    assert second.partner_shipping_id == third.partner_shipping_id != second.partner_id
+    assert second.partner_shipping_id.name == "Jim Friend" and second.partner_shipping_id.type == "delivery"
+    nora, again = orders["111-0000004-0000004"], orders["111-0000005-0000005"]
+    assert nora.partner_id == again.partner_id and nora.partner_shipping_id == nora.partner_id
+    assert env["amazon.offer"].search_count([("account_id", "=", account.id), ("sku", "=", "LAMP-2")]) == 1
+    assert first.order_line[0].product_id == lamp and second.order_line[0].product_id == lamp
+    assert [o.amount_total for o in (first, second, nora)] == [34.99, 34.99, 29.99]
+    assert env["res.partner"].search_count([("email", "=ilike", "jane.buyer@marketplace.amazon.com")]) == 1
+    assert not [r for r in caplog.records if "total" in r.getMessage()]  # taxes Amazon collected aside
+
+
+def test_wrong_total_is_logged(env, account, caplog):
+    with caplog.at_level("WARNING"):
+        account._import_normalized_order(make_order(total=Decimal("99.00")))
+    assert "total before tax 99.00 on Amazon, 29.99 imported" in caplog.text

@@ -32,6 +32,7 @@ class Order(models.Model):
     line_ids = fields.One2many("test.orm.line", "order_id")
     line_count = fields.Integer(compute="_compute_line_count")
     amount_lines = fields.Float(compute="_compute_amount_lines", store=True)
+    line_max = fields.Float(compute="_compute_amount_lines", store=True)
     secret = fields.Char(groups="base.group_system", password=True, copy=False)
     company_id = fields.Many2one("res.company")
 
@@ -45,6 +46,7 @@ class Order(models.Model):
     def _compute_amount_lines(self):
         for order in self:
             order.amount_lines = sum(order.line_ids.mapped("subtotal"))
+            order.line_max = max(order.line_ids.mapped("subtotal"), default=0.0)
 
     @api.constrains("amount")
     def _check_amount(self):
