@@ -1,7 +1,7 @@
 """The account's orders now come from SP-API; what may sync and what may not."""
 import logging
 
-from coquiapps import _, api, models
+from coquiapps import _, api, fields, models
 from coquiapps.exceptions import UserError
 
 from .spapi_order_source import SpapiOrderSource
@@ -49,9 +49,19 @@ class AmazonAccount(models.Model):
                 return self.env["amazon.sync.log"]
             raise UserError(message)
         try:
+            self._sp_close_interrupted_logs()
             return super()._sync_orders_one()
         finally:
             cr.execute("SELECT pg_advisory_unlock(%s, %s)", (SYNC_LOCK_NAMESPACE, self.id))
+
+    def _sp_close_interrupted_logs(self) -> None:
+        """Runs still "running" while we hold the account's sync lock died with their process."""
+        interrupted = self.env["amazon.sync.log"].sudo().search(
+            [("account_id", "=", self.id), ("state", "=", "running")])
+        if interrupted:
+            interrupted.write({"state": "failed", "date_end": fields.Datetime.now(),
+                               "error": _("Interrupted: the process running this sync stopped before it ended "
+                                          "(the orders of the pages it finished are kept).")})
 
     @api.model
     def _cron_sync_orders(self):

@@ -92,6 +92,10 @@ def test_sigkilled_syncs_lose_nothing_and_double_nothing(world):
         assert not doubles(refs)
         assert expected <= set(refs), f"missing: {sorted(expected - set(refs))[:5]}"
         assert len(expected) > 150
+        # the runs that died are closed as interrupted, not left "running" for ever
+        logs = env["amazon.sync.log"].search([("account_id", "=", account_id)])
+        assert logs and all(log.state == "done" or (log.state == "failed" and log.error.startswith("Interrupted"))
+                            for log in logs), [(log.state, log.error) for log in logs]
     # the scheduled action runs again after all those deaths
     make_cron_due(world)
     before = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(seconds=1)

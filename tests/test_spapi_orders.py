@@ -204,3 +204,14 @@ def test_neutralized_duplicate_never_syncs_and_cannot_read_credentials(world):
         env["ir.config_parameter"].set_param("sale_amazon_spapi.lwa_token_url", "https://api.amazon.com/auth/o2/token")
         with pytest.raises(Exception, match="staging copy"):
             account._sp_check_usable()
+
+
+def test_a_run_left_running_by_a_dead_process_is_closed(world):
+    """A sync killed mid-way leaves its log "running"; the next sync (holding the lock) closes it."""
+    with world.env() as env:
+        account = world.make_account(env)
+        world.connect_private(env, account)
+        stale = env["amazon.sync.log"].sudo().create({"account_id": account.id})
+        log = account._sync_orders()
+        assert log.state == "done" and stale.state == "failed"
+        assert stale.error.startswith("Interrupted") and stale.date_end

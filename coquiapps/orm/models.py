@@ -850,19 +850,28 @@ class BaseModel(metaclass=MetaModel):
                     computing.difference_update(records._ids)
                     if not computing:
                         cr.computing.pop(field, None)
-            for field in group:
-                values = cr.cache.get(field, {})
-                # one statement for the whole set: a page of imported orders is hundreds of records
-                cr.execute_values(
-                    sql.SQL("UPDATE {table} SET {col} = v.value::{type} FROM (VALUES %s) AS v(id, value) "
-                            "WHERE {table}.id = v.id").format(
-                        table=sql.Identifier(self._table), col=sql.Identifier(field.name),
-                        type=sql.SQL(field.column_type)).as_string(cr.connection),
-                    [(rid, field.convert_to_column(values.get(rid))) for rid in records._ids],
-                )
+            records._write_computed(group)
             computed.extend(group)
         cr.cache.clear()
         records._modified({f.name for f in computed}, local_only=local_only)
+
+    def _write_computed(self, group) -> None:
+        """Store the cached values of ``group`` for these records: one statement for the whole set
+        (a page of imported orders is hundreds of records)."""
+        cr = self.env.cr
+        group = [f for f in group if f.column]
+        if not group:
+            return
+        values = [cr.cache.get(field, {}) for field in group]
+        names = [sql.Identifier(f"v{i}") for i in range(len(group))]
+        query = sql.SQL("UPDATE {table} SET {assign} FROM (VALUES %s) AS v(id, {names}) WHERE {table}.id = v.id").format(
+            table=sql.Identifier(self._table), names=sql.SQL(", ").join(names),
+            assign=sql.SQL(", ").join(sql.SQL("{} = v.{}::{}").format(sql.Identifier(f.name), name,
+                                                                     sql.SQL(f.column_type))
+                                      for f, name in zip(group, names, strict=True)))
+        cr.execute_values(query.as_string(cr.connection),
+                          [(rid, *(f.convert_to_column(v.get(rid)) for f, v in zip(group, values, strict=True)))
+                           for rid in self._ids])
 
     def _compute_groups(self, fields_to_compute) -> list[list]:
         """``fields_to_compute`` grouped by compute method, with the stored fields sharing it.
