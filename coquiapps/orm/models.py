@@ -29,6 +29,15 @@ LOG_ACCESS_FIELDS = ("create_uid", "create_date", "write_uid", "write_date")
 _ORDER_RE = re.compile(r"^\s*([a-z_][a-z0-9_]*)(\s+(asc|desc))?(\s+nulls\s+(first|last))?\s*$", re.I)
 
 
+
+class _Sealed:
+    """An encrypted column value as fetched: decrypted only if a field read asks for it."""
+
+    __slots__ = ("token",)
+
+    def __init__(self, token):
+        self.token = token
+
 class MetaModel(type):
     """Collects the model classes each addon declares, by addon."""
 
@@ -220,7 +229,12 @@ class BaseModel(metaclass=MetaModel):
         rid = self._ids[0]
         values = cache.setdefault(field, {})
         if rid in values:
-            return values[rid]
+            value = values[rid]
+            if isinstance(value, _Sealed):  # decrypted when first read, not when fetched
+                from coquiapps.tools import crypto
+
+                value = values[rid] = crypto.decrypt(self.env, value.token)
+            return value
         if (field.compute or field.related) and not field.store:
             self._compute_into_cache(field)
         else:
@@ -231,7 +245,7 @@ class BaseModel(metaclass=MetaModel):
                     f"Record does not exist or has been deleted: {self._name}({rid},)"
                 )
             values[rid] = None
-        return values[rid]
+        return self._get_cache_value(field) if isinstance(values[rid], _Sealed) else values[rid]
 
     def _set_cache_value(self, field, value):
         self.env.cr.cache.setdefault(field, {})[self._ids[0]] = value
@@ -331,9 +345,7 @@ class BaseModel(metaclass=MetaModel):
                     if f.type == "monetary" and value is not None:
                         value = float(value)
                     elif f.encrypted and value is not None:
-                        from coquiapps.tools import crypto
-
-                        value = crypto.decrypt(self.env, value)
+                        value = _Sealed(value)
                     cache[rid] = value
 
     def invalidate_recordset(self, fnames=None):
