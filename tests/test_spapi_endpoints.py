@@ -73,3 +73,23 @@ def test_consent_url_draft_with_redirect():
     assert query["version"] == ["beta"]
     assert query["redirect_uri"] == ["https://erp.example/cb?x=1"]
     assert query["state"] == ["s t"]
+
+
+def test_install_keeps_parameters_an_administrator_set_first(new_db):
+    """Pointing a database at a sandbox before installing the patch must not make the install fail."""
+    from coquiapps.modules import loading
+    from coquiapps.tests.test_modules_lifecycle import run
+
+    name = new_db(modules=("sale_amazon",), label="params")
+    run(name, lambda env: loading.uninstall_modules(env, ["sale_amazon_spapi"]))
+    run(name, lambda env: env["ir.config_parameter"].set_param("sale_amazon_spapi.endpoint_na",
+                                                               "http://127.0.0.1:9/na"))
+    run(name, lambda env: loading.install_modules(env, ["sale_amazon_spapi"]))
+    values = run(name, lambda env: {k: env["ir.config_parameter"].get_param(f"sale_amazon_spapi.{k}")
+                                    for k in ("endpoint_na", "endpoint_eu", "lwa_token_url")})
+    assert values == {"endpoint_na": "http://127.0.0.1:9/na",
+                      "endpoint_eu": "https://sellingpartnerapi-eu.amazon.com",
+                      "lwa_token_url": "https://api.amazon.com/auth/o2/token"}
+    run(name, lambda env: loading.upgrade_modules(env, ["sale_amazon_spapi"]))  # values survive an upgrade
+    assert run(name, lambda env: env["ir.config_parameter"].get_param("sale_amazon_spapi.endpoint_na")) \
+        == "http://127.0.0.1:9/na"

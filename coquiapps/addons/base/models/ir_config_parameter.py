@@ -50,3 +50,9 @@ class IrConfigParameter(models.Model):
         else:
             self.sudo().create({"key": key, "value": str(value)})
         return old
+
+    @api.model
+    def set_param_default(self, key, value):
+        """Set ``key`` to ``value`` unless it has a value already (module data: the admin's value wins)."""
+        if self.sudo().get_param(key) is False:
+            self.sudo().set_param(key, value)
