@@ -338,9 +338,27 @@ def _apply(env, order, good, new, upgrade, demo, report) -> Report:
         senv.cr.cache.clear()
     for name in new:
         _hook(good[name], "post_init_hook", senv)
+    if new:
+        _keep_neutralized(cr, new)
     _summarise(cr, report, before, new + upgrade)
     _publish(cr, registry)
     return report
+
+
+def _keep_neutralized(cr, names: list[str]) -> None:
+    """On a neutralized copy (staging), modules installed later are neutralized too.
+
+    Their ``data/neutralize.sql`` runs and their scheduled actions stay
+    stopped, as if they had been installed when the copy was made.
+    """
+    from coquiapps.service import db
+
+    if not db.is_neutralized(cr):
+        return
+    db.neutralize_modules(cr, names)
+    cr.execute("""UPDATE ir_cron SET active = false WHERE id IN (
+                      SELECT res_id FROM ir_model_data WHERE model = 'ir.cron' AND module = ANY(%s))""", (names,))
+    cr.cache.clear()
 
 
 def _summarise(cr, report: Report, before: dict, modules: list[str]) -> None:

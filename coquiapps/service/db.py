@@ -32,15 +32,17 @@ def check_name(name: str) -> None:
 
 
 def list_dbs() -> list[str]:
-    cnx = sql_db.admin_connection()
-    try:
-        with cnx.cursor() as cr:
-            cr.execute("""SELECT datname FROM pg_database
-                          WHERE NOT datistemplate AND shobj_description(oid, 'pg_database') = %s
-                          ORDER BY datname""", (MARK,))
-            return [row[0] for row in cr.fetchall()]
-    finally:
-        cnx.close()
+    """The CoquiAPPs databases of this server (read fresh on every call).
+
+    Asked on a pooled connection to the maintenance database: the web client
+    asks on every request without a session, and a new connection (a new
+    PostgreSQL backend, cold catalog caches) cost far more than the query.
+    """
+    with sql_db.cursor("postgres") as cr:
+        cr.execute("""SELECT datname FROM pg_database
+                      WHERE NOT datistemplate AND shobj_description(oid, 'pg_database') = %s
+                      ORDER BY datname""", (MARK,))
+        return [row[0] for row in cr.fetchall()]
 
 
 def exists(name: str) -> bool:
@@ -176,21 +178,31 @@ def duplicate_database(source: str, target: str, neutralize: bool = True) -> Non
 
 def neutralize_database(cr) -> list[str]:
     """Stop what must not run on a copy; returns the neutralize scripts that ran."""
+    cr.execute("SELECT name FROM ir_module_module WHERE state = 'installed' ORDER BY name")
+    ran = neutralize_modules(cr, [name for (name,) in cr.fetchall()])
+    cr.execute("UPDATE ir_cron SET active = false")
+    cr.execute("""INSERT INTO ir_config_parameter (key, value) VALUES ('database.is_neutralized', 'True')
+                  ON CONFLICT (key) DO UPDATE SET value = 'True'""")
+    return ran
+
+
+def neutralize_modules(cr, names: list[str]) -> list[str]:
+    """Run the ``data/neutralize.sql`` of these modules; returns the ones that have one.
+
+    Also used when a module is installed on a database that is already
+    neutralized: the staging copy stays switched off for the new module too.
+    """
     from coquiapps.modules import discovery
     from coquiapps.tools import config
 
     locations = discovery.discover(config.current().addons_paths)
-    cr.execute("SELECT name FROM ir_module_module WHERE state = 'installed' ORDER BY name")
     ran = []
-    for (name,) in cr.fetchall():
+    for name in names:
         script = locations.get(name)
         script = script / "data" / "neutralize.sql" if script else None
         if script and script.is_file():
             cr.execute(script.read_text())
             ran.append(name)
-    cr.execute("UPDATE ir_cron SET active = false")
-    cr.execute("""INSERT INTO ir_config_parameter (key, value) VALUES ('database.is_neutralized', 'True')
-                  ON CONFLICT (key) DO UPDATE SET value = 'True'""")
     return ran
 
 

@@ -227,3 +227,28 @@ def test_registry_follows_install_in_other_process(new_db, addons_dir):
     with sql_db.cursor(db) as cr:
         fresh = old.check_signaling(cr)
     assert fresh is not old and f"{name}.thing" in fresh
+
+
+def test_install_on_a_neutralized_copy_neutralizes_the_new_module(new_db, addons_dir):
+    """A staging copy made before a module existed stays switched off once the module is installed."""
+    from coquiapps.service import db as db_service
+    from coquiapps.testing import databases
+
+    name = unique("neutral")
+    manifest, files = model_addon(name)
+    files["data/neutralize.sql"] = f"UPDATE {name}_thing SET name = 'neutralized';"
+    write_addon(addons_dir, name, manifest, files)
+    source = new_db()
+    staging = databases.unique_name("neutralcopy")
+    databases.register(staging)
+    db_service.duplicate_database(source, staging, neutralize=True)
+    for dbname in (staging, source):
+        run(dbname, lambda env: env["ir.module.module"].update_list())
+        run(dbname, loading.install_modules, [name])
+
+    def state(env):
+        crons = env["ir.cron"].with_context(active_test=False).search([("name", "=", f"{name}: tick")])
+        return env[f"{name}.thing"].search([]).mapped("name"), crons.mapped("active")
+
+    assert run(staging, state) == (["neutralized"], [False])
+    assert run(source, state) == (["One"], [True])  # a database that is not a copy is left alone

@@ -24,6 +24,19 @@ def _enabled() -> None:
         raise NotFound(_("The database manager is disabled on this server."))
 
 
+def _release_database() -> None:
+    """Give back this request's own connection (the session's database) before operating on databases.
+
+    Duplicating a database ends every connection to it (a template must have
+    none), and so does dropping one: the connection of an administrator still
+    logged in to it must not be among them.
+    """
+    if request.cr is not None:
+        request.cr.close()
+        request.cr = None
+        request.env = None
+
+
 class Database(http.Controller):
     """Database operations, each behind the master password."""
 
@@ -42,6 +55,7 @@ class Database(http.Controller):
         _enabled()
         try:
             master.check(master_pwd)
+            _release_database()
             result = func()
         except (AccessError, sql_db.DatabaseError, ValueError, RuntimeError, FileNotFoundError) as exc:
             request.notify(exc.args[0] if exc.args else str(exc), "danger")

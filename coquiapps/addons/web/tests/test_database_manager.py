@@ -148,3 +148,20 @@ def test_create_database_in_french(fresh_config):
         "lang": "xx_XX"}))
     assert "unknown language" in text(refused)
     sql_db.pool().close_all(name)
+
+
+def test_duplicate_and_drop_the_database_one_is_logged_in_to(fresh_config, new_db):
+    """The administrator's own session on the source must not break the copy (it needs no connection)."""
+    source = new_db(label="dbmself")
+    client = WebClient()
+    assert client.login(source).status_code == 303
+    copy = databases.unique_name("dbmselfcopy")
+    databases.register(copy)
+    done = client.post("/web/database/duplicate", {
+        "master_pwd": "s3cret", "name": source, "new_name": copy, "neutralize": "1"})
+    assert done.status_code == 303
+    assert f"duplicated as {copy} (neutralized)" in text(client.follow(done)) and db.exists(copy)
+    assert client.login(copy).status_code == 303
+    done = client.post("/web/database/drop", {"master_pwd": "s3cret", "name": copy})
+    assert done.status_code == 303
+    assert f"Database {copy} dropped." in text(client.follow(done)) and not db.exists(copy)

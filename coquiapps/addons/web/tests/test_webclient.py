@@ -199,3 +199,15 @@ def test_neutralized_banner(web_db):
     other = WebClient()
     other.login(web_db)
     assert "o_neutralized_banner" not in text(other.get("/web"))
+
+
+def test_html_fields_show_formatting_never_active_content():
+    from coquiapps.addons.web.webclient.widgets import safe_html
+
+    assert safe_html("<p><strong>MWS</strong> retired &amp; gone</p>") == \
+        "<p><strong>MWS</strong> retired &amp; gone</p>"
+    assert safe_html('x <b onclick="steal()">y</b><script>alert(1)</script><img src=x onerror=alert(1)>z') == \
+        "x <b>y</b>z"
+    assert safe_html('<a href="javascript:alert(1)">a</a> <a href="https://example.com/?a=1&amp;b=2">b</a>') == \
+        '<a>a</a> <a href="https://example.com/?a=1&amp;b=2" rel="noopener noreferrer">b</a>'
+    assert safe_html("a < b") == "a &lt; b" and safe_html(False) == ""

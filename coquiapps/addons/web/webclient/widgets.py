@@ -4,13 +4,18 @@ from __future__ import annotations
 import base64
 import datetime as dt
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from coquiapps.tools import locale_format
 from coquiapps.tools.translate import _, current_lang, translate
 
 M2O_SELECT_LIMIT = 100
 M2M_LIMIT = 200
+# what an Html field may show: text formatting only, no attributes but a link's address
+SAFE_HTML_TAGS = frozenset({"p", "br", "hr", "strong", "b", "em", "i", "u", "small", "code", "pre", "span", "div",
+                            "ul", "ol", "li", "h1", "h2", "h3", "h4", "blockquote", "a"})
+DROPPED_HTML_TAGS = frozenset({"script", "style", "iframe", "object", "embed", "template"})
+SAFE_HREF = ("http://", "https://", "mailto:", "/", "#")
 
 
 class InputError(ValueError):
@@ -216,9 +221,45 @@ def _readonly(record, field, node, widget) -> Markup:
         return Markup("<span class=\"o_field_copy\"><code id=\"{}\">{}</code> "
                       "<button type=\"button\" class=\"btn\" data-copy=\"{}\">{}</button></span>").format(
             target, text, target, _("Copy"))
-    if field.type in ("text", "html"):
+    if field.type == "html":
+        return Markup("<div class=\"o_field_html\">{}</div>").format(safe_html(record[field.name]))
+    if field.type == "text":
         return Markup("<div class=\"o_field_text\">{}</div>").format(text)
     return Markup("<span class=\"o_field_readonly\">{}</span>").format(text)
+
+
+def safe_html(value) -> Markup:
+    """The value of an Html field as HTML to show: formatting tags kept, anything active dropped.
+
+    Tags outside :data:`SAFE_HTML_TAGS` give their text only (scripts and
+    the like not even that), attributes are dropped except a link's plain
+    address, so stored HTML shows as formatted text and never runs.
+    """
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    if not value:
+        return Markup("")
+    try:
+        parts = lxml_html.fragments_fromstring(str(value))
+    except (etree.ParserError, ValueError):
+        return escape(str(value))
+    return Markup("").join(escape(part) if isinstance(part, str) else _safe_node(part) for part in parts)
+
+
+def _safe_node(node) -> Markup:
+    tail = escape(node.tail or "")
+    if not isinstance(node.tag, str) or node.tag.lower() in DROPPED_HTML_TAGS:
+        return tail  # comments, processing instructions, scripts
+    tag = node.tag.lower()
+    inner = escape(node.text or "") + Markup("").join(_safe_node(child) for child in node)
+    if tag not in SAFE_HTML_TAGS:
+        return inner + tail
+    if tag in ("br", "hr"):
+        return Markup("<{}>").format(Markup(tag)) + tail
+    href = (node.get("href") or "").strip() if tag == "a" else ""
+    attrs = Markup(" href=\"{}\" rel=\"noopener noreferrer\"").format(href) if href.startswith(SAFE_HREF) else ""
+    return Markup("<{0}{1}>{2}</{0}>").format(Markup(tag), attrs, inner) + tail
 
 
 def parse(env, field, form, files, node=None):
