@@ -3,6 +3,7 @@ import datetime as dt
 import logging
 import random
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from coquiapps import _, api, fields, models
 from coquiapps.exceptions import UserError
@@ -12,6 +13,7 @@ from coquiapps.sql_db import cursor
 from ..spapi import (
     InvalidClient,
     InvalidGrant,
+    LWAClient,
     LWACredentials,
     LWAError,
     RetryableError,
@@ -21,10 +23,28 @@ from . import endpoints
 
 _logger = logging.getLogger(__name__)
 
+# Durations in Amazon's seconds; a time-scaled sandbox shortens them (see ``_amazon_time``).
 EXPIRY_MARGIN = dt.timedelta(seconds=60)   # Amazon's SDK treats a token as expired 60 s early
+REFRESH_LEAD = dt.timedelta(seconds=120)   # the cron renews a token when it has this long left ...
+REFRESH_WINDOW = dt.timedelta(seconds=30)  # ... with those lapsing this much later in the same run
+RETRY_AFTER = dt.timedelta(seconds=60)     # a token that could not be renewed is tried again this much later
+MIN_GAP = dt.timedelta(seconds=1)          # runs are at least this far apart (never a busy loop)
+CRON_INTERVAL = dt.timedelta(minutes=15)   # the scheduled action's own interval (data/ir_cron.xml)
+REFRESH_THREADS = 4                        # a run renewing many tokens does so in this many threads
 LOCK_NAMESPACE = 0x5350                    # "SP": advisory locks of token refreshes
 LWA_ATTEMPTS = 4
-CRON_INTERVAL = dt.timedelta(minutes=15)
+CRON_XMLID = "sale_amazon_spapi.cron_refresh_tokens"
+
+
+def _utcnow() -> dt.datetime:
+    """Naive UTC now with microseconds (``fields.Datetime.now()`` drops them; a time-scaled
+    sandbox makes a wall second several Amazon minutes)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def _amazon_time(env, duration: dt.timedelta) -> dt.timedelta:
+    """How long ``duration`` of Amazon's time lasts here: itself, or less against a time-scaled sandbox."""
+    return duration / endpoints.time_scale(env)
 
 
 class ReauthorizationNeeded(UserError):
@@ -105,34 +125,46 @@ class AmazonAccount(models.Model):
         credentials = LWACredentials(app.client_id, app.sudo().client_secret or "")
         with cursor(dbname) as cr:
             env = Environment(cr, SUPERUSER_ID, {}, registry=registry)
-            token = self._sp_fresh_token(env, rejected, valid_until)
+            scale = endpoints.time_scale(env)
+            row_id, token = self._sp_fresh_token(env, rejected, valid_until, scale)
             if token:
                 return token, False
             cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", (LOCK_NAMESPACE, self.id))
             cr.cache.clear()
-            token = self._sp_fresh_token(env, rejected, valid_until)
+            row_id, token = self._sp_fresh_token(env, rejected, valid_until, scale)
             if token:
                 return token, False  # another worker refreshed while we waited
-            lwa = endpoints.lwa_client(env, credentials)
+            lwa = LWAClient(credentials, token_url=endpoints.lwa_token_url(env))
             fetched = _with_retries(lambda: lwa.refresh(refresh_token), self.name)
+            received = dt.datetime.now(dt.UTC)
+            # Amazon's lifetime (3600 s), on our clock: shorter against a time-scaled sandbox
+            expires_at = (received + (fetched.expires_at - received) / scale).replace(tzinfo=None)
             Token = env["amazon.spapi.token"]
-            row = Token.search([("account_id", "=", self.id)])
-            values = {"access_token": fetched.value, "refreshed_at": fields.Datetime.now(),
-                      "expires_at": fetched.expires_at.astimezone(dt.UTC).replace(tzinfo=None)}
-            if row:
-                row.write({**values, "refresh_count": row.refresh_count + 1})
+            values = {"access_token": fetched.value, "refreshed_at": fields.Datetime.now()}
+            if row_id:
+                cr.execute("UPDATE amazon_spapi_token SET refresh_count = coalesce(refresh_count, 0) + 1 "
+                           "WHERE id = %s", (row_id,))
+                Token.browse(row_id).write(values)
             else:
-                Token.create({**values, "account_id": self.id, "refresh_count": 1})
+                row_id = Token.create({**values, "account_id": self.id, "refresh_count": 1}).id
+            # to the microsecond: the ORM keeps whole seconds
+            cr.execute("UPDATE amazon_spapi_token SET expires_at = %s WHERE id = %s", (expires_at, row_id))
             return fetched.value, True
 
-    def _sp_fresh_token(self, env, rejected, valid_until=None):
-        row = env["amazon.spapi.token"].search([("account_id", "=", self.id)])
-        if not row or not row.expires_at or not row.access_token:
-            return None
-        needed = max(fields.Datetime.now() + EXPIRY_MARGIN, valid_until or fields.Datetime.now())
-        if row.expires_at <= needed or row.access_token == rejected:
-            return None
-        return row.access_token
+    def _sp_fresh_token(self, env, rejected, valid_until=None, scale=1.0):
+        """(token row id or None, the cached token if it lives past the margin and ``valid_until``)."""
+        env.cr.execute("SELECT id, expires_at FROM amazon_spapi_token WHERE account_id = %s", (self.id,))
+        found = env.cr.fetchone()
+        if not found:
+            return None, None
+        now = _utcnow()
+        needed = max(now + EXPIRY_MARGIN / scale, valid_until or now)
+        if not found[1] or found[1] <= needed:
+            return found[0], None
+        token = env["amazon.spapi.token"].browse(found[0]).access_token
+        if not token or token == rejected:
+            return found[0], None
+        return found[0], token
 
     def _sp_forget_tokens(self):
         self.env.cr.execute("DELETE FROM amazon_spapi_token WHERE account_id IN %s", (tuple(self.ids) or (0,),))
@@ -166,27 +198,105 @@ class AmazonAccount(models.Model):
 
     @api.model
     def _cron_refresh_access_tokens(self):
-        """Refresh the tokens that would expire before the next run, so syncs never wait for LWA."""
-        horizon = fields.Datetime.now() + CRON_INTERVAL + dt.timedelta(minutes=5)
-        accounts = self.search([("sp_state", "=", "connected"), ("sp_parent_id", "=", False),
-                                ("sp_neutralized", "=", False)])
+        """Renew the tokens about to lapse, then schedule the next run before the earliest expiry.
+
+        A token is renewed shortly before it lapses (``REFRESH_LEAD``, with those
+        lapsing within ``REFRESH_WINDOW`` after it), so each LWA call buys nearly a
+        full hour of use; the next run is triggered for the moment the earliest
+        remaining token gets that close (at the latest after ``CRON_INTERVAL``),
+        so syncs always find a fresh token and never wait for LWA. Durations are
+        Amazon's: shorter against a time-scaled sandbox. Returns how many tokens
+        were fetched from LWA.
+        """
+        horizon = _utcnow() + _amazon_time(self.env, REFRESH_LEAD + REFRESH_WINDOW)
+        accounts = self._sp_token_owners()
         if not accounts:
             return 0
-        self.env.cr.execute("SELECT account_id, expires_at FROM amazon_spapi_token WHERE account_id IN %s",
-                            (tuple(accounts.ids),))
-        expiries = dict(self.env.cr.fetchall())
-        refreshed = 0
-        for account in accounts:
-            expires = expiries.get(account.id)
-            if expires and expires > horizon:
-                continue
-            try:
-                with self.env.cr.savepoint():
-                    _token, did = account._sp_access_token(valid_until=horizon)
-                    refreshed += int(did)
-            except UserError as exc:
-                _logger.warning("Amazon account %s: token refresh failed: %s", account.name, exc)
+        expiries = self._sp_token_expiries(accounts)
+        due = [a for a in accounts if not expiries.get(a.id) or expiries[a.id] <= horizon]
+        due.sort(key=lambda a: expiries.get(a.id) or dt.datetime.min)  # the most urgent first
+        if len(due) >= 2 * REFRESH_THREADS:
+            refreshed = self._sp_refresh_in_threads([a.id for a in due], horizon)
+        else:
+            refreshed = sum(account._sp_refresh_one(horizon) for account in due)
+        after = self._sp_token_expiries(accounts)
+        failed = {a.id for a in due if not after.get(a.id) or after[a.id] <= horizon}
+        self._sp_schedule_token_refresh(accounts, failed)
         return refreshed
+
+    def _sp_refresh_one(self, horizon) -> int:
+        """Renew this account's token unless it lives past ``horizon``; 1 if LWA was called."""
+        try:
+            with self.env.cr.savepoint():
+                return int(self._sp_access_token(valid_until=horizon)[1])
+        except UserError as exc:
+            _logger.warning("Amazon account %s: token refresh failed: %s", self.name, exc)
+            return 0
+
+    @api.model
+    def _sp_refresh_in_threads(self, account_ids, horizon) -> int:
+        """Many tokens due at once (accounts connected together): renew them in a few threads, each
+        with its own transaction, so the last one is not renewed long after the first."""
+        registry, dbname = self.env.registry, self.env.cr.dbname
+
+        def refresh(ids):
+            count = 0
+            for account_id in ids:
+                with cursor(dbname) as cr:
+                    env = Environment(cr, SUPERUSER_ID, {}, registry=registry)
+                    count += env["amazon.account"].browse(account_id)._sp_refresh_one(horizon)
+            return count
+
+        with ThreadPoolExecutor(REFRESH_THREADS, thread_name_prefix="amazon-token") as pool:
+            return sum(pool.map(refresh, [account_ids[i::REFRESH_THREADS] for i in range(REFRESH_THREADS)]))
+
+    @api.model
+    def _sp_token_owners(self):
+        """The accounts holding an authorization whose tokens the cron keeps fresh."""
+        return self.search([("sp_state", "=", "connected"), ("sp_parent_id", "=", False),
+                            ("sp_neutralized", "=", False)])
+
+    @api.model
+    def _sp_token_expiries(self, accounts) -> dict:
+        """{account id: expiry} of the cached tokens, to the microsecond (read in SQL: the ORM keeps seconds)."""
+        self.env.cr.execute("SELECT account_id, expires_at FROM amazon_spapi_token WHERE account_id IN %s",
+                            (tuple(accounts.ids) or (0,),))
+        return dict(self.env.cr.fetchall())
+
+    @api.model
+    def _sp_next_token_refresh(self, accounts, failed_ids=()):
+        """When the next refresh run is needed: ``REFRESH_LEAD`` before the earliest expiry, at the
+        latest after ``CRON_INTERVAL``; for the tokens this run failed to renew, ``RETRY_AFTER``."""
+        now = _utcnow()
+        lead = _amazon_time(self.env, REFRESH_LEAD)
+        expiries = self._sp_token_expiries(accounts)
+        at = now + _amazon_time(self.env, CRON_INTERVAL)
+        for account in accounts:
+            if account.id in failed_ids:
+                at = min(at, now + _amazon_time(self.env, RETRY_AFTER))
+            elif expiries.get(account.id):
+                at = min(at, expiries[account.id] - lead)  # in the past: it came due while this run worked
+            else:
+                at = now  # connected while this run worked
+        return max(at, now + _amazon_time(self.env, MIN_GAP))
+
+    @api.model
+    def _sp_schedule_token_refresh(self, accounts, failed_ids=()):
+        """Trigger the refresh cron for :meth:`_sp_next_token_refresh` (replacing a later trigger)."""
+        cron = self.env.ref(CRON_XMLID, raise_if_not_found=False)
+        if not cron or not cron.active:
+            return False
+        at = self._sp_next_token_refresh(accounts, failed_ids)
+        cr = self.env.cr
+        # the ORM keeps whole seconds, and under a time-scaled sandbox a second is minutes of
+        # Amazon's time: the trigger is written to the microsecond (same row as cron._trigger(at))
+        cr.execute("DELETE FROM ir_cron_trigger WHERE cron_id = %s AND call_at > %s", (cron.id, _utcnow()))
+        cr.execute("INSERT INTO ir_cron_trigger (cron_id, call_at) VALUES (%s, %s)", (cron.id, at))
+        from coquiapps.service import cron as cron_service
+
+        dbname = cr.dbname
+        cr.after_commit(lambda: cron_service.notify(dbname))
+        return at
 
 
 def _with_retries(call, label: str):

@@ -21,14 +21,27 @@ KEYS = ("lwa_token_url", "consent_base_url", "endpoint_na", "endpoint_eu", "endp
 TIME_SCALE_KEY = PREFIX + "time_scale"
 
 
-def endpoints(env) -> Endpoints:
+def _params(env) -> dict:
+    """This module's system parameters (``KEYS`` and the time scale), read in one query.
+
+    Same rights and values as ``get_param`` key by key (which cost one query each,
+    several times per consent callback); a missing key is absent from the dict.
+    """
+    params = env["ir.config_parameter"].sudo()
+    params.check_access_rights("read")
+    wanted = [PREFIX + key for key in KEYS] + [TIME_SCALE_KEY]
+    env.cr.execute("SELECT key, value FROM ir_config_parameter WHERE key = ANY(%s)", (wanted,))
+    return dict(env.cr.fetchall())
+
+
+def endpoints(env, params: dict | None = None) -> Endpoints:
     """The Endpoints of this database (production values where no parameter is set)."""
-    get = env["ir.config_parameter"].sudo().get_param
-    hosts = {region: get(PREFIX + f"endpoint_{region}") for region in ("na", "eu", "fe")}
+    params = _params(env) if params is None else params
+    hosts = {region: params.get(PREFIX + f"endpoint_{region}") for region in ("na", "eu", "fe")}
     return Endpoints().with_overrides(
-        lwa_token_url=get(PREFIX + "lwa_token_url") or None,
+        lwa_token_url=params.get(PREFIX + "lwa_token_url") or None,
         hosts={r: url for r, url in hosts.items() if url},
-        consent_base=get(PREFIX + "consent_base_url") or None,
+        consent_base=params.get(PREFIX + "consent_base_url") or None,
     )
 
 
@@ -41,13 +54,23 @@ def is_production(env) -> bool:
         current.hosts[region] == url for region, url in SPAPI_HOSTS.items())
 
 
+def lwa_token_url(env) -> str:
+    """The LWA token URL alone (one parameter read: it is asked for on every token refresh)."""
+    from ..spapi import LWA_TOKEN_URL
+
+    return env["ir.config_parameter"].sudo().get_param(PREFIX + "lwa_token_url") or LWA_TOKEN_URL
+
+
 def lwa_client(env, credentials) -> LWAClient:
     return LWAClient(credentials, token_url=endpoints(env).lwa_token_url)
 
 
-def time_scale(env) -> float:
+def time_scale(env, params: dict | None = None) -> float:
     """How much faster than real time Amazon's clock runs: 1 except against a time-scaled sandbox."""
-    raw = env["ir.config_parameter"].sudo().get_param(TIME_SCALE_KEY) or "1"
+    if params is None:
+        raw = env["ir.config_parameter"].sudo().get_param(TIME_SCALE_KEY) or "1"
+    else:
+        raw = params.get(TIME_SCALE_KEY) or "1"
     try:
         scale = float(raw)
     except ValueError:
@@ -60,12 +83,13 @@ def spapi_client(env, region: str, token_provider, selling_partner_id: str, rate
     stores = {}
     if rate_store is not None:
         stores = {name: rate_store for name, plan in DEFAULT_RATE_PLANS.items() if plan.rate < 0.1}
-    scale = time_scale(env)
+    params = _params(env)
+    scale = time_scale(env, params)
     if scale == 1.0:
         limiter = RateLimiter(DEFAULT_RATE_PLANS, stores=stores)
     else:
         # buckets counted in the sandbox's (faster) seconds, waits slept in real ones
         limiter = RateLimiter(DEFAULT_RATE_PLANS, stores=stores, clock=lambda: time.time() * scale,
                               sleep=lambda seconds: time.sleep(seconds / scale), latency=0.05 * scale)
-    return SPAPIClient(endpoints(env).host(region), token_provider, limiter,
+    return SPAPIClient(endpoints(env, params).host(region), token_provider, limiter,
                        selling_partner_id=selling_partner_id)

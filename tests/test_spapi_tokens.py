@@ -1,7 +1,9 @@
 """Access tokens: reused, refreshed before expiry or on a 403, once across processes; LWA errors."""
+import datetime as dt
 import subprocess
 import sys
 import textwrap
+import time
 
 import pytest
 
@@ -29,6 +31,10 @@ def account_id(world):
         account = world.make_account(env)
         world.connect_private(env, account)
         return account.id
+
+
+def utcnow():
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def token_of(world, account_id):
@@ -132,12 +138,100 @@ def test_lwa_hiccups_are_retried_and_the_account_stays_connected(world, account_
         assert env["amazon.account"].browse(account_id).sp_state == "connected"
 
 
-def test_refresh_cron_renews_tokens_about_to_expire(world, account_id):
+def expiry_and_trigger(env):
+    env.cr.execute("SELECT expires_at FROM amazon_spapi_token")
+    expires = env.cr.fetchone()[0]
+    cron = env.ref("sale_amazon_spapi.cron_refresh_tokens")
+    env.cr.execute("SELECT call_at FROM ir_cron_trigger WHERE cron_id = %s AND call_at > now() at time zone 'UTC'",
+                   (cron.id,))
+    return expires, [row[0] for row in env.cr.fetchall()]
+
+
+def test_refresh_cron_renews_tokens_shortly_before_expiry(world, account_id):
     token_of(world, account_id)
     with world.env() as env:
         assert env["amazon.account"]._cron_refresh_access_tokens() == 0  # fresh: nothing to do
+        expires, triggers = expiry_and_trigger(env)
+        # the next run is due in 15 minutes (the interval), well before the token needs renewing
+        assert len(triggers) == 1 and dt.timedelta(minutes=14) < triggers[0] - utcnow() <= dt.timedelta(minutes=15)
         env.cr.execute("UPDATE amazon_spapi_token SET expires_at = now() at time zone 'UTC' + interval '10 minutes'")
     with world.env() as env:
+        # 10 minutes left: renewing now would waste a sixth of the token; the next run is set for
+        # 2 minutes before it lapses (one trigger: the earlier one replaced)
+        assert env["amazon.account"]._cron_refresh_access_tokens() == 0
+        expires, triggers = expiry_and_trigger(env)
+        assert triggers == [expires - dt.timedelta(seconds=120)]
+        env.cr.execute("UPDATE amazon_spapi_token SET expires_at = now() at time zone 'UTC' + interval '100 seconds'")
+    before = world.lwa_calls()
+    with world.env() as env:
         assert env["amazon.account"]._cron_refresh_access_tokens() == 1
-        env.cr.execute("SELECT expires_at > now() at time zone 'UTC' + interval '50 minutes' FROM amazon_spapi_token")
-        assert env.cr.fetchone()[0]
+        expires, triggers = expiry_and_trigger(env)
+        assert expires - utcnow() > dt.timedelta(minutes=59)
+        assert len(triggers) == 1 and triggers[0] - utcnow() > dt.timedelta(minutes=14)
+    assert world.lwa_calls() - before == 1
+
+
+def test_refresh_cron_runs_again_soon_after_a_failed_refresh(world, account_id):
+    with world.env() as env:
+        env.cr.execute("DELETE FROM amazon_spapi_token")
+        client_id = env["amazon.account"].browse(account_id).spapi_app_id.client_id
+    world.h.control("POST", f"apps/{client_id}/expire-secret", {})
+    with world.env() as env:
+        assert env["amazon.account"]._cron_refresh_access_tokens() == 0
+        env.cr.execute("SELECT call_at FROM ir_cron_trigger WHERE call_at > now() at time zone 'UTC'")
+        [(call_at,)] = env.cr.fetchall()
+        assert dt.timedelta(seconds=50) < call_at - utcnow() <= dt.timedelta(seconds=60)  # RETRY_AFTER, no spin
+
+
+def test_token_lifetimes_follow_a_time_scaled_sandbox(world, account_id):
+    world.h.control("POST", "clock", {"time_scale": 60})
+    with world.env() as env:
+        env["ir.config_parameter"].set_param("sale_amazon_spapi.time_scale", "60")
+        env.cr.execute("DELETE FROM amazon_spapi_token")
+    first, refreshed = token_of(world, account_id)
+    with world.env() as env:
+        expires, _triggers = expiry_and_trigger(env)
+    # Amazon's hour lasts a wall minute here: the cached expiry says so, to the sub-second
+    assert refreshed and dt.timedelta(seconds=58) < expires - utcnow() <= dt.timedelta(seconds=60)
+    assert expires.microsecond or expires.second  # not truncated to a whole minute
+    assert token_of(world, account_id) == (first, False)
+    with world.env() as env:
+        assert env["amazon.account"]._cron_refresh_access_tokens() == 0
+        _expires, [trigger] = expiry_and_trigger(env)
+        assert dt.timedelta(seconds=14) < trigger - utcnow() <= dt.timedelta(seconds=15)  # 15 minutes / 60
+        env.cr.execute("UPDATE amazon_spapi_token SET expires_at = now() at time zone 'UTC' + interval '10.25 seconds'")
+    with world.env() as env:
+        assert env["amazon.account"]._cron_refresh_access_tokens() == 0
+        expires, [trigger] = expiry_and_trigger(env)
+        assert trigger == expires - dt.timedelta(seconds=2)  # the lead, 120 s / 60, to the microsecond
+        env.cr.execute("UPDATE amazon_spapi_token SET expires_at = now() at time zone 'UTC' + interval '1.5 seconds'")
+    with world.env() as env:
+        assert env["amazon.account"]._cron_refresh_access_tokens() == 1  # 1.5 wall s = 90 s of Amazon's time
+    time.sleep(1.2)
+    # 1.2 wall seconds later Amazon's clock moved 72 s: the token is still good there, and here
+    assert token_of(world, account_id)[1] is False
+    with world.env() as env:
+        assert env["amazon.account"].browse(account_id).action_sp_test_connection()
+    assert world.op_calls("getMarketplaceParticipations", "403") == 0
+
+
+def test_refresh_cron_renews_many_due_tokens_in_threads_once_each(world, account_id):
+    from .faults_world import connect_new_seller
+
+    with world.env() as env:
+        ids = [account_id] + [connect_new_seller(world, env, f"Due together {i}")[0].id for i in range(8)]
+    for other in ids:
+        token_of(world, other)
+    with world.env() as env:  # connected together: every token lapses within the lead now
+        env.cr.execute("UPDATE amazon_spapi_token SET expires_at = now() at time zone 'UTC' + interval '100 seconds'")
+    before = world.lwa_calls()
+    with world.env() as env:
+        assert env["amazon.account"]._cron_refresh_access_tokens() == len(ids)
+        env.cr.execute("SELECT account_id, expires_at, refresh_count FROM amazon_spapi_token")
+        rows = env.cr.fetchall()
+    assert world.lwa_calls() - before == len(ids)
+    assert sorted(row[0] for row in rows) == sorted(ids)
+    assert all(row[1] - utcnow() > dt.timedelta(minutes=59) and row[2] == 2 for row in rows)
+    with world.env() as env:  # nothing left to do: a second run calls LWA for none
+        assert env["amazon.account"]._cron_refresh_access_tokens() == 0
+    assert world.lwa_calls() - before == len(ids)

@@ -11,7 +11,8 @@ again for the next runner.
 
 Idle runners ``LISTEN coquiapps_cron`` on the ``postgres`` database and wake up
 when :func:`notify` (sent by ``ir.cron._trigger()`` after commit) names a
-database, or after ``poll`` seconds.
+database, when the next job or trigger falls due (a ``_trigger(at)`` for a
+precise moment runs on time), or after ``poll`` seconds.
 
 Entry points: :func:`process_database` (run what is due now),
 :class:`Runner` (``run_once``, ``run_forever``, ``stop``) and
@@ -36,6 +37,7 @@ CHANNEL = "coquiapps_cron"
 MAX_FAILURES = 5
 FAILURE_PERIOD = dt.timedelta(days=1)
 POLL_SECONDS = 60.0
+MIN_WAIT = 0.01  # seconds: wake just after a due moment, never spin
 
 ACQUIRE_SQL = """
     SELECT c.id, c.name, c.nextcall, c.interval_number, c.interval_type, c.failure_count,
@@ -100,6 +102,29 @@ def acquire_job(cr) -> dict | None:
                        WHERE cron_id = %s AND call_at <= (now() AT TIME ZONE 'UTC')""", (job["id"],))
         job["trigger_ids"] = [row[0] for row in cr.fetchall()]
     return job
+
+
+NEXT_DUE_SQL = """
+    SELECT EXTRACT(EPOCH FROM (LEAST(
+               (SELECT min(nextcall) FROM ir_cron WHERE active AND nextcall > (now() AT TIME ZONE 'UTC')),
+               (SELECT min(t.call_at) FROM ir_cron_trigger t JOIN ir_cron c ON c.id = t.cron_id
+                 WHERE c.active AND t.call_at > (now() AT TIME ZONE 'UTC')))
+           - (now() AT TIME ZONE 'UTC')))
+"""
+
+
+def seconds_to_next_due(dbname: str) -> float | None:
+    """Seconds until the next job or trigger of ``dbname`` falls due (None: nothing scheduled).
+
+    Only future moments count: a job already due was just tried, and if it
+    is not done it runs in another runner, which writes its next call.
+    """
+    with sql_db.cursor(dbname) as cr:
+        if not _has_cron_tables(cr):
+            return None
+        cr.execute(NEXT_DUE_SQL)
+        value = cr.fetchone()[0]
+    return None if value is None else max(0.0, float(value))
 
 
 def _user_lang(cr, uid: int) -> str:
@@ -261,10 +286,23 @@ class Runner:
             _logger.warning("cron: cannot LISTEN (%s); polling every %ss", exc, self.poll)
             return None
 
+    def _timeout(self) -> float:
+        """``poll``, or less when a job or trigger falls due sooner (never a busy loop)."""
+        timeout = self.poll
+        for name in self.databases():
+            try:
+                due = seconds_to_next_due(name)
+            except Exception as exc:  # a database dropped meanwhile: poll as usual
+                _logger.debug("cron: next due time of %s unknown: %s", name, exc)
+                continue
+            if due is not None:
+                timeout = min(timeout, due + MIN_WAIT)
+        return max(MIN_WAIT, timeout)
+
     def _wait(self, listener) -> None:
-        """Sleep until a notification, a stop request or ``poll`` seconds."""
+        """Sleep until a notification, a stop request, the next due job or ``poll`` seconds."""
         watched = [self._wake_r] + ([listener] if listener is not None else [])
-        ready, _, _ = select.select(watched, [], [], self.poll)
+        ready, _, _ = select.select(watched, [], [], self._timeout())
         if listener is not None and listener in ready:
             listener.poll()
             listener.notifies.clear()

@@ -257,6 +257,32 @@ def test_trigger_wakes_an_idle_runner(cron_db):
     assert not thread.is_alive() and time.monotonic() - started < 5
 
 
+def test_idle_runner_wakes_for_a_trigger_set_for_later(cron_db):
+    [job] = make_jobs(cron_db, "_cron_ok")
+    run_sql(cron_db, "UPDATE ir_cron SET nextcall = nextcall + interval '1 day' WHERE id = %s", (job,))
+    # a precise moment 1.5 s ahead; no NOTIFY is sent when it falls due, and the poll is a minute
+    run_sql(cron_db, "INSERT INTO ir_cron_trigger (cron_id, call_at) "
+                     "VALUES (%s, now() at time zone 'UTC' + interval '1.5 seconds')", (job,))
+    assert 1.0 < cron.seconds_to_next_due(cron_db) <= 1.5
+    thread = cron.CronThread([cron_db], poll=60)
+    started = time.monotonic()
+    thread.start()
+    try:
+        deadline = started + 10
+        while not probe_runs(cron_db) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert probe_runs(cron_db) == ["ok"]
+        assert 1.2 < time.monotonic() - started < 3.0  # on time: neither early nor at the next poll
+        # the trigger is consumed when the runner records the outcome, just after the job's commit
+        while run_sql(cron_db, "SELECT count(*) FROM ir_cron_trigger", fetch=True)[0][0] and \
+                time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert run_sql(cron_db, "SELECT count(*) FROM ir_cron_trigger", fetch=True)[0][0] == 0
+    finally:
+        thread.stop(10)
+    assert not thread.is_alive()
+
+
 def test_trigger_while_running_runs_again(cron_db):
     [job] = make_jobs(cron_db, "_cron_ok")
     holder = sql_db.cursor(cron_db)
