@@ -92,6 +92,8 @@ class AmazonSpapiController(http.Controller):
                          hint=_("To try again, use the same connect link while it is valid, or Link with "
                                 "Amazon from the account."),
                          **self._back(account, owner))
+        # read now, while the account is in the cache: its write below would make the page read it again
+        account_name = account.name
         try:
             with env.cr.savepoint():
                 account._sp_complete_consent(attempt, spapi_oauth_code, selling_partner_id)
@@ -101,7 +103,7 @@ class AmazonSpapiController(http.Controller):
                          **self._back(account, owner))
         return _page(_("Amazon account connected"),
                      _("%(account)s is connected to Amazon as seller %(seller)s. Orders will sync on schedule.",
-                       account=account.name, seller=selling_partner_id),
+                       account=account_name, seller=selling_partner_id),
                      "success", 200, "connected", **self._back(account, owner))
 
     @staticmethod

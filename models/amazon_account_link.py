@@ -119,13 +119,16 @@ class AmazonAccount(models.Model):
         }
         if not self.seller_key:
             values["seller_key"] = selling_partner_id
+        # the marketplaces go in the same write: one UPDATE (and one recompute) instead of two
+        marketplace_ids = self._sp_participating_marketplace_ids(participations)
+        if marketplace_ids:
+            values["active_marketplace_ids"] = [(4, mid) for mid in marketplace_ids]
         self.sudo().write(values)
         self._sp_forget_tokens()
-        self._sp_sync_marketplaces(participations)
         self.sp_child_ids.sudo().write({"sp_state": "connected", "sp_last_error": False})
 
-    def _sp_sync_marketplaces(self, participations):
-        """Activate the marketplaces the seller participates in (among the account's region)."""
+    def _sp_participating_marketplace_ids(self, participations) -> list[int]:
+        """The marketplaces (ids) the seller participates in, among the account's region."""
         Marketplace = self.env["amazon.marketplace"].sudo().with_context(active_test=False)
         region = self.base_marketplace_id.region
         ids = []
@@ -140,6 +143,11 @@ class AmazonAccount(models.Model):
             found = Marketplace.search([("api_ref", "=", item.marketplace_id)], limit=1)
             if found:
                 ids.append(found.id)
+        return ids
+
+    def _sp_sync_marketplaces(self, participations):
+        """Activate the marketplaces the seller participates in (among the account's region)."""
+        ids = self._sp_participating_marketplace_ids(participations)
         if ids:
             self.sudo().write({"active_marketplace_ids": [(4, mid) for mid in ids]})
 

@@ -47,6 +47,26 @@ def _forget_inherited_connections() -> None:
         pool._idle = {}
 
 
+def preload_registries(dbnames) -> None:
+    """Build the registries of the databases served (``-d``) now, once, before any request.
+
+    In the prefork server this runs in the arbiter, so every worker forks
+    with the models already built (shared copy-on-write) instead of each
+    building them on its first request while that request and the ones queued
+    behind it wait. A database that cannot be loaded yet is loaded on first
+    use, as before. The connections used are closed: workers open their own.
+    """
+    from coquiapps import sql_db
+    from coquiapps.orm.registry import Registry
+
+    for name in dbnames or ():
+        try:
+            Registry.get(name)
+        except Exception as exc:  # not created yet, not ours: the first request says so
+            _logger.info("registry of %s not preloaded: %s", name, exc)
+    sql_db.pool().close_all()
+
+
 def _die_with_parent() -> None:
     """Linux: this process gets SIGTERM when its parent dies (no orphaned cron runner)."""
     try:
@@ -75,6 +95,7 @@ class ThreadedServer:
 
         from coquiapps.service.cron import CronThread
 
+        preload_registries(self.dbnames)
         self.httpd = make_server(self.interface, self.port, wsgi_application(), threaded=True)
         self.httpd.daemon_threads = False  # server_close() waits for requests in progress
         self.httpd.block_on_close = True
@@ -176,6 +197,7 @@ class PreforkServer:
         self.cron = cron
 
     def run(self) -> int:
+        preload_registries(self.dbnames)  # before forking: the cron process and the workers share them
         cron_pid = start_cron_process(self.dbnames) if self.cron else None
         print(f"CoquiAPPs is running on http://{self.interface}:{self.port}/ "
               f"({self.workers} workers, pid {os.getpid()})", flush=True)
