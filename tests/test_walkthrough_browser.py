@@ -42,7 +42,7 @@ from coquiapps.modules import discovery
 from coquiapps.orm import SUPERUSER_ID, Environment, Registry
 from coquiapps.service import db as db_service
 from coquiapps.testing import databases
-from coquiapps.testing.browser import MARKS, chromium, served_app
+from coquiapps.testing.browser import MARKS, chromium, login, served_app
 from coquiapps.tools import config
 
 from .amazon_sandbox.testing import running
@@ -137,14 +137,6 @@ def iso(moment: dt.datetime) -> str:
 def shot(page, name: str) -> None:
     OUTPUT.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(OUTPUT / f"{name}.png"), full_page=True)
-
-
-def login(page, server, dbname):
-    page.goto(f"{server}/web/login?db={dbname}")
-    page.fill("#login", "admin")
-    page.fill("#password", "admin")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server}/web")
 
 
 def open_account(page):

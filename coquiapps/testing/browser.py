@@ -47,3 +47,12 @@ def chromium():
             yield browser
         finally:
             browser.close()
+
+
+def login(page, server: str, db: str, user: str = "admin", password: str = "admin") -> None:
+    """Sign in to the web client of ``db`` through its login page."""
+    page.goto(f"{server}/web/login?db={db}")
+    page.fill("#login", user)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{server}/web")

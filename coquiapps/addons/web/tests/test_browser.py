@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from coquiapps.testing.browser import MARKS, chromium, served_app
+from coquiapps.testing.browser import MARKS, chromium, login, served_app
 from coquiapps.tools import config
 
 OUTPUT = Path(__file__).resolve().parents[4] / "test-output"
@@ -36,14 +36,6 @@ def page(browser):
 def shot(page, name: str) -> None:
     OUTPUT.mkdir(exist_ok=True)
     page.screenshot(path=str(OUTPUT / f"web_{name}.png"), full_page=True)
-
-
-def login(page, server, db):
-    page.goto(f"{server}/web/login?db={db}")
-    page.fill("#login", "admin")
-    page.fill("#password", "admin")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server}/web")
 
 
 def test_apps_update_list_and_install(page, server, new_db, tmp_path, monkeypatch):
