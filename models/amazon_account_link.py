@@ -145,12 +145,6 @@ class AmazonAccount(models.Model):
                 ids.append(found.id)
         return ids
 
-    def _sp_sync_marketplaces(self, participations):
-        """Activate the marketplaces the seller participates in (among the account's region)."""
-        ids = self._sp_participating_marketplace_ids(participations)
-        if ids:
-            self.sudo().write({"active_marketplace_ids": [(4, mid) for mid in ids]})
-
     # -- other buttons -------------------------------------------------------------------------
     def action_sp_test_connection(self):
         """Test Connection: an SP-API call proves the whole chain (token, grant, region)."""

@@ -156,10 +156,6 @@ class AmazonAccountOrderImport(models.Model):
             self._amazon_check_total(sale_order, order)
         return sale_orders
 
-    def _amazon_create_order(self, order: dict):
-        """A new sales order, confirmed (or cancelled when Amazon cancelled it)."""
-        return self._amazon_create_orders([order])
-
     def _amazon_update_order(self, sale_order, order: dict) -> None:
         """Follow Amazon: status and channel; cancel; lines while still a quotation."""
         values = {"amazon_status": order["status"]}
@@ -236,19 +232,13 @@ class AmazonAccountOrderImport(models.Model):
                               "module to restore it.") % name)
         return product
 
-    def _amazon_get_offer(self, sku: str, marketplace):
-        """The offer of ``sku``; created when a product has ``sku`` as internal reference.
-
-        Returns an empty recordset when neither exists: the line then goes to
-        the "Amazon Sale" fallback product (no offer is created, so a product
-        created later with that reference is picked up by the next orders).
-        """
-        return self._amazon_get_offers([(sku, marketplace)])[sku]
-
     def _amazon_get_offers(self, wanted: list) -> dict:
-        """``{sku: offer}`` for ``[(sku, marketplace)]`` (see ``_amazon_get_offer``).
+        """``{sku: offer}`` for ``[(sku, marketplace)]``; an offer is created when a product has the SKU
+        as internal reference (with the marketplace of the first order that needed it).
 
-        A created offer takes the marketplace of the first order that needed it.
+        A SKU with neither maps to an empty recordset: its lines go to the
+        "Amazon Sale" fallback product (no offer is created, so a product
+        created later with that reference is picked up by the next orders).
         """
         Offer = self.env["amazon.offer"]
         marketplace_of = {}
@@ -292,12 +282,9 @@ class AmazonAccountOrderImport(models.Model):
         return currency.with_env(self.env)
 
     # -- partners --------------------------------------------------------------------
-    def _amazon_partners(self, order: dict):
-        """``(customer, delivery address)``: matched by email, else by name + zip + country; else created."""
-        return self._amazon_partners_batch([order])[0]
-
     def _amazon_partners_batch(self, orders: list) -> list:
-        """``[(customer, delivery address)]`` of each order (see ``_amazon_partners``).
+        """``[(customer, delivery address)]`` of each order: the customer matched by email, else by
+        name + zip + country, else created.
 
         Existing customers and their delivery addresses are searched once for
         the batch and the missing ones created together; a later order of the
@@ -344,10 +331,6 @@ class AmazonAccountOrderImport(models.Model):
         name = (order.get("buyer_name") or address.get("name") or "").strip() or _("Amazon Customer")
         return email.lower() or None, (name, address.get("zip") or False,
                                        (address.get("country_code") or "").upper() or False)
-
-    def _amazon_delivery_address(self, customer, address: dict):
-        """The customer itself when the address is theirs, else a (matched or new) delivery contact."""
-        return self._amazon_delivery_addresses([customer], [{"shipping_address": address}])[0]
 
     def _amazon_delivery_addresses(self, customers: list, orders: list) -> list:
         """The delivery address of each order: its customer when the address is theirs, else a
