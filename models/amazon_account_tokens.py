@@ -13,7 +13,6 @@ from coquiapps.sql_db import cursor
 from ..spapi import (
     InvalidClient,
     InvalidGrant,
-    LWAClient,
     LWACredentials,
     LWAError,
     RetryableError,
@@ -134,7 +133,7 @@ class AmazonAccount(models.Model):
             row_id, token = self._sp_fresh_token(env, rejected, valid_until, scale)
             if token:
                 return token, False  # another worker refreshed while we waited
-            lwa = LWAClient(credentials, token_url=endpoints.lwa_token_url(env))
+            lwa = endpoints.lwa_client(env, credentials)
             fetched = _with_retries(lambda: lwa.refresh(refresh_token), self.name)
             received = dt.datetime.now(dt.UTC)
             # Amazon's lifetime (3600 s), on our clock: shorter against a time-scaled sandbox

@@ -24,11 +24,9 @@ TIME_SCALE_KEY = PREFIX + "time_scale"
 def _params(env) -> dict:
     """This module's system parameters (``KEYS`` and the time scale), read in one query.
 
-    Same rights and values as ``get_param`` key by key (which cost one query each,
-    several times per consent callback); a missing key is absent from the dict.
+    The values ``sudo().get_param`` gives key by key (one query each, several
+    times per consent callback); a missing key is absent from the dict.
     """
-    params = env["ir.config_parameter"].sudo()
-    params.check_access_rights("read")
     wanted = [PREFIX + key for key in KEYS] + [TIME_SCALE_KEY]
     env.cr.execute("SELECT key, value FROM ir_config_parameter WHERE key = ANY(%s)", (wanted,))
     return dict(env.cr.fetchall())
@@ -52,13 +50,6 @@ def is_production(env) -> bool:
     current = endpoints(env)
     return current.lwa_token_url == LWA_TOKEN_URL or any(
         current.hosts[region] == url for region, url in SPAPI_HOSTS.items())
-
-
-def lwa_token_url(env) -> str:
-    """The LWA token URL alone (one parameter read: it is asked for on every token refresh)."""
-    from ..spapi import LWA_TOKEN_URL
-
-    return env["ir.config_parameter"].sudo().get_param(PREFIX + "lwa_token_url") or LWA_TOKEN_URL
 
 
 def lwa_client(env, credentials) -> LWAClient:
