@@ -30,6 +30,12 @@ RETRY_AFTER = dt.timedelta(seconds=60)     # a token that could not be renewed i
 MIN_GAP = dt.timedelta(seconds=1)          # runs are at least this far apart (never a busy loop)
 CRON_INTERVAL = dt.timedelta(minutes=15)   # the scheduled action's own interval (data/ir_cron.xml)
 REFRESH_THREADS = 4                        # a run renewing many tokens does so in this many threads
+# Wall seconds one renewal takes when many are renewed in threads, until a run measures it
+# (per process and database); renewals of tokens lapsing together are spaced this far apart,
+# times RENEWAL_SAFETY, so the last of a bunch is still renewed ``REFRESH_LEAD`` before it lapses.
+DEFAULT_RENEWAL_COST = 0.02
+RENEWAL_SAFETY = 1.5
+_renewal_costs: dict[str, float] = {}
 LOCK_NAMESPACE = 0x5350                    # "SP": advisory locks of token refreshes
 LWA_ATTEMPTS = 4
 CRON_XMLID = "sale_amazon_spapi.cron_refresh_tokens"
@@ -44,6 +50,29 @@ def _utcnow() -> dt.datetime:
 def _amazon_time(env, duration: dt.timedelta) -> dt.timedelta:
     """How long ``duration`` of Amazon's time lasts here: itself, or less against a time-scaled sandbox."""
     return duration / endpoints.time_scale(env)
+
+
+def renewal_starts(expiries: list[dt.datetime], lead: dt.timedelta, spacing: dt.timedelta) -> list[dt.datetime]:
+    """When each renewal must start, for ``expiries`` in ascending order: ``lead`` before its
+    token lapses, or earlier when the tokens after it lapse so close together that renewing them
+    one after another, ``spacing`` apart, would otherwise leave the last ones late. A bunch of
+    tokens issued together is thus renewed spread out, and stays spread out afterwards."""
+    starts = []
+    latest = None
+    for expiry in reversed(expiries):
+        latest = expiry - lead if latest is None else min(expiry - lead, latest - spacing)
+        starts.append(latest)
+    return starts[::-1]
+
+
+def _renewal_spacing(dbname: str) -> dt.timedelta:
+    return dt.timedelta(seconds=_renewal_costs.get(dbname, DEFAULT_RENEWAL_COST) * RENEWAL_SAFETY)
+
+
+def _measured_renewals(dbname: str, count: int, seconds: float) -> None:
+    """Remember how long renewals take here (smoothed: one slow run does not double the spacing)."""
+    measured = seconds / count
+    _renewal_costs[dbname] = (_renewal_costs.get(dbname, measured) + measured) / 2
 
 
 class ReauthorizationNeeded(UserError):
@@ -197,31 +226,55 @@ class AmazonAccount(models.Model):
 
     @api.model
     def _cron_refresh_access_tokens(self):
-        """Renew the tokens about to lapse, then schedule the next run before the earliest expiry.
+        """Renew the tokens about to lapse, then schedule the next run for the next one due.
 
-        A token is renewed shortly before it lapses (``REFRESH_LEAD``, with those
-        lapsing within ``REFRESH_WINDOW`` after it), so each LWA call buys nearly a
-        full hour of use; the next run is triggered for the moment the earliest
-        remaining token gets that close (at the latest after ``CRON_INTERVAL``),
-        so syncs always find a fresh token and never wait for LWA. Durations are
-        Amazon's: shorter against a time-scaled sandbox. Returns how many tokens
-        were fetched from LWA.
+        A token is renewed shortly before it lapses (``REFRESH_LEAD``, with those due
+        within ``REFRESH_WINDOW`` after it), so each LWA call buys nearly a full hour
+        of use; tokens lapsing close together (accounts connected together) are
+        renewed earlier and spaced out, as fast as renewals go here
+        (:func:`renewal_starts`). The run goes on while renewals come due, for at
+        most ``CRON_INTERVAL``; the next run is triggered for the next renewal due (at
+        the latest after ``CRON_INTERVAL``), so syncs always find a fresh token and
+        never wait for LWA. Durations are Amazon's: shorter against a time-scaled
+        sandbox. Returns how many tokens were fetched from LWA.
         """
-        horizon = _utcnow() + _amazon_time(self.env, REFRESH_LEAD + REFRESH_WINDOW)
         accounts = self._sp_token_owners()
         if not accounts:
             return 0
-        expiries = self._sp_token_expiries(accounts)
-        due = [a for a in accounts if not expiries.get(a.id) or expiries[a.id] <= horizon]
-        due.sort(key=lambda a: expiries.get(a.id) or dt.datetime.min)  # the most urgent first
-        if len(due) >= 2 * REFRESH_THREADS:
-            refreshed = self._sp_refresh_in_threads([a.id for a in due], horizon)
-        else:
-            refreshed = sum(account._sp_refresh_one(horizon) for account in due)
-        after = self._sp_token_expiries(accounts)
-        failed = {a.id for a in due if not after.get(a.id) or after[a.id] <= horizon}
+        window = _amazon_time(self.env, REFRESH_WINDOW)
+        until = _utcnow() + _amazon_time(self.env, CRON_INTERVAL)
+        refreshed, tried, failed = 0, set(), set()
+        while _utcnow() < until:
+            expiries = self._sp_token_expiries(accounts)
+            starts = self._sp_renewal_starts(accounts, expiries)
+            soon = _utcnow() + window
+            due = [account_id for account_id, start in starts if start <= soon and account_id not in tried]
+            if not due:
+                break
+            # renewed unless it lives past the latest of them (another worker renewed it meanwhile)
+            horizon = max([_utcnow() + _amazon_time(self.env, REFRESH_LEAD) + window]
+                          + [expiries[i] for i in due if expiries.get(i)])
+            if len(due) >= 2 * REFRESH_THREADS:
+                refreshed += self._sp_refresh_in_threads(due, horizon)
+            else:
+                refreshed += sum(self.browse(account_id)._sp_refresh_one(horizon) for account_id in due)
+            tried.update(due)
+            after = self._sp_token_expiries(accounts)
+            failed.update(i for i in due if not after.get(i) or after[i] <= horizon)
         self._sp_schedule_token_refresh(accounts, failed)
         return refreshed
+
+    @api.model
+    def _sp_renewal_starts(self, accounts, expiries=None) -> list[tuple[int, dt.datetime]]:
+        """(account id, when its renewal must start), most urgent first; now for a missing token."""
+        if expiries is None:
+            expiries = self._sp_token_expiries(accounts)
+        now = _utcnow()
+        missing = [(account_id, now) for account_id in accounts.ids if not expiries.get(account_id)]
+        held = sorted((expiry, account_id) for account_id, expiry in expiries.items() if expiry)
+        starts = renewal_starts([expiry for expiry, _id in held], _amazon_time(self.env, REFRESH_LEAD),
+                                _renewal_spacing(self.env.cr.dbname))
+        return missing + [(account_id, start) for (_expiry, account_id), start in zip(held, starts, strict=True)]
 
     def _sp_refresh_one(self, horizon) -> int:
         """Renew this account's token unless it lives past ``horizon``; 1 if LWA was called."""
@@ -234,8 +287,8 @@ class AmazonAccount(models.Model):
 
     @api.model
     def _sp_refresh_in_threads(self, account_ids, horizon) -> int:
-        """Many tokens due at once (accounts connected together): renew them in a few threads, each
-        with its own transaction, so the last one is not renewed long after the first."""
+        """Many tokens due at once: renew them in a few threads, each with its own transaction, so
+        the last one is not renewed long after the first; the time it takes is remembered."""
         registry, dbname = self.env.registry, self.env.cr.dbname
 
         def refresh(ids):
@@ -246,8 +299,12 @@ class AmazonAccount(models.Model):
                     count += env["amazon.account"].browse(account_id)._sp_refresh_one(horizon)
             return count
 
+        began = time.monotonic()
         with ThreadPoolExecutor(REFRESH_THREADS, thread_name_prefix="amazon-token") as pool:
-            return sum(pool.map(refresh, [account_ids[i::REFRESH_THREADS] for i in range(REFRESH_THREADS)]))
+            count = sum(pool.map(refresh, [account_ids[i::REFRESH_THREADS] for i in range(REFRESH_THREADS)]))
+        if count:
+            _measured_renewals(dbname, count, time.monotonic() - began)
+        return count
 
     @api.model
     def _sp_token_owners(self):
@@ -264,19 +321,15 @@ class AmazonAccount(models.Model):
 
     @api.model
     def _sp_next_token_refresh(self, accounts, failed_ids=()):
-        """When the next refresh run is needed: ``REFRESH_LEAD`` before the earliest expiry, at the
-        latest after ``CRON_INTERVAL``; for the tokens this run failed to renew, ``RETRY_AFTER``."""
+        """When the next refresh run is needed: the earliest renewal start (:meth:`_sp_renewal_starts`),
+        at the latest after ``CRON_INTERVAL``; for the tokens this run failed to renew, ``RETRY_AFTER``."""
         now = _utcnow()
-        lead = _amazon_time(self.env, REFRESH_LEAD)
-        expiries = self._sp_token_expiries(accounts)
         at = now + _amazon_time(self.env, CRON_INTERVAL)
-        for account in accounts:
-            if account.id in failed_ids:
-                at = min(at, now + _amazon_time(self.env, RETRY_AFTER))
-            elif expiries.get(account.id):
-                at = min(at, expiries[account.id] - lead)  # in the past: it came due while this run worked
-            else:
-                at = now  # connected while this run worked
+        if failed_ids:
+            at = min(at, now + _amazon_time(self.env, RETRY_AFTER))
+        for account_id, start in self._sp_renewal_starts(accounts):
+            if account_id not in failed_ids:
+                at = min(at, start)  # in the past: it came due while this run worked
         return max(at, now + _amazon_time(self.env, MIN_GAP))
 
     @api.model

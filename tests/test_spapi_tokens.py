@@ -235,3 +235,56 @@ def test_refresh_cron_renews_many_due_tokens_in_threads_once_each(world, account
     with world.env() as env:  # nothing left to do: a second run calls LWA for none
         assert env["amazon.account"]._cron_refresh_access_tokens() == 0
     assert world.lwa_calls() - before == len(ids)
+    from coquiapps.addons.sale_amazon_spapi.models import amazon_account_tokens as tokens
+
+    assert tokens._renewal_costs[world.db] > 0  # the threaded run measured how long a renewal takes
+
+
+def test_renewal_starts_spread_a_bunch_and_leave_spread_tokens_alone():
+    from coquiapps.addons.sale_amazon_spapi.models.amazon_account_tokens import renewal_starts
+
+    t0, lead, spacing = dt.datetime(2026, 12, 1, 12), dt.timedelta(seconds=120), dt.timedelta(seconds=2)
+    apart = [t0 + dt.timedelta(seconds=10 * i) for i in range(5)]
+    assert renewal_starts(apart, lead, spacing) == [e - lead for e in apart]  # room enough: each at its lead
+    together = [t0] * 4 + [t0 + dt.timedelta(seconds=1)]
+    starts = renewal_starts(together, lead, spacing)
+    # the last one at its lead; each one before it `spacing` earlier, so the last is not late
+    assert starts[-1] == together[-1] - lead
+    assert [b - a for a, b in zip(starts, starts[1:], strict=False)] == [spacing] * 4
+    assert all(start <= expiry - lead for start, expiry in zip(starts, together, strict=True))
+    # renewed at those moments, the tokens lapse an hour later just as far apart: no early renewal again
+    renewed = [start + dt.timedelta(hours=1) for start in starts]
+    assert renewal_starts(renewed, lead, spacing) == [e - lead for e in renewed]
+    assert renewal_starts([], lead, spacing) == []
+
+
+def test_tokens_lapsing_together_are_renewed_spread_out(world, account_id, monkeypatch):
+    from coquiapps.addons.sale_amazon_spapi.models import amazon_account_tokens as tokens
+
+    from .faults_world import connect_new_seller
+
+    with world.env() as env:
+        ids = [account_id] + [connect_new_seller(world, env, f"Bunch {i}")[0].id for i in range(11)]
+    for other in ids:
+        token_of(world, other)
+    monkeypatch.setitem(tokens._renewal_costs, world.db, 10.0)  # renewals 15 s apart (10 s, times the safety)
+    with world.env() as env:  # the 12 tokens lapse in the same second, in 10 minutes
+        env.cr.execute("UPDATE amazon_spapi_token SET expires_at = now() at time zone 'UTC' + interval '10 minutes'")
+    with world.env() as env:
+        assert env["amazon.account"]._cron_refresh_access_tokens() == 0
+        expires, [trigger] = expiry_and_trigger(env)
+        # not 2 minutes before they lapse, when the last could only be renewed 165 s late, but 11 spacings earlier
+        assert trigger == expires - dt.timedelta(seconds=120 + 11 * 15)
+        env.cr.execute("UPDATE amazon_spapi_token SET expires_at = now() at time zone 'UTC' + interval '240 seconds'")
+    before = world.lwa_calls()
+    with world.env() as env:
+        # starts: 120 s from now for the last, 15 s earlier for each one before it; those starting
+        # within the 30-s window (6 of them) are renewed now, the next run is set for the 7th
+        assert env["amazon.account"]._cron_refresh_access_tokens() == 6
+        env.cr.execute("SELECT expires_at FROM amazon_spapi_token ORDER BY expires_at")
+        expiries = [row[0] for row in env.cr.fetchall()]
+        _expires, [trigger] = expiry_and_trigger(env)
+    assert world.lwa_calls() - before == 6
+    assert all(e - utcnow() > dt.timedelta(minutes=59) for e in expiries[6:])
+    assert trigger == expiries[0] - dt.timedelta(seconds=120 + 5 * 15)
+    assert dt.timedelta(seconds=35) < trigger - utcnow() <= dt.timedelta(seconds=45)
