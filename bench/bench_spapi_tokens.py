@@ -10,14 +10,13 @@ that clock) and the database is told so through ``sale_amazon_spapi.time_scale``
 
 Time scale and wall time: at the default scale of 60 an hour of Amazon time lasts a wall
 minute, so each phase's 6 simulated hours last 6 wall minutes and the whole run (setup of the
-1,000 accounts, the module's phase, the baseline's phase) about 14 minutes. That is more than
-the 5 minutes one would like, and deliberately so: a scale compresses the refresh cron's work
-too -- 1,000 tokens an hour is 0.3 LWA refreshes a second in production, 17 a second at scale
-60, 33 at 120 -- and on a shared 2-core machine (load 5-10 from other jobs when measured) the
-cron, the sandbox playing Amazon and 4 busy sync workers cannot do 33 a second: at scale 120
-(about 7 minutes in all) the cron fell behind and syncs waited on LWA. ``--scale 120`` or
-``--hours 2`` give a quicker, rougher run. The sync workers run at ``--worker-nice`` (10): the
-sandbox stands for Amazon, whose answers do not slow down when our workers are busy.
+1,000 accounts, the module's phase, the baseline's phase) about 13 minutes. A scale compresses
+the refresh cron's work too -- 1,000 tokens an hour is 0.3 LWA refreshes a second in
+production, 17 a second at scale 60, 33 at 120 -- and every phase starts with all 1,000 tokens
+issued in the same second, the hardest case for the cron: it must spread their renewals out
+(see ``renewal_starts`` in models/amazon_account_tokens.py). ``--scale 120`` or ``--hours 2``
+give a quicker run. The sync workers run at ``--worker-nice`` (10): the sandbox stands for
+Amazon, whose answers do not slow down when our workers are busy.
 
 Each phase starts the same way: every account's cached access token is dropped and fetched
 again (as connecting an account does), then the sandbox's call log is cleared; what follows

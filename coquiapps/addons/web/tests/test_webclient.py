@@ -211,3 +211,25 @@ def test_html_fields_show_formatting_never_active_content():
     assert safe_html('<a href="javascript:alert(1)">a</a> <a href="https://example.com/?a=1&amp;b=2">b</a>') == \
         '<a>a</a> <a href="https://example.com/?a=1&amp;b=2" rel="noopener noreferrer">b</a>'
     assert safe_html("a < b") == "a &lt; b" and safe_html(False) == ""
+
+
+def test_form_labels_name_their_field_and_divs_keep_their_name(web_db):
+    from lxml import etree
+
+    from coquiapps.addons.web.webclient.formview import FormView
+
+    arch = etree.fromstring('<form><sheet><div class="oe_title" name="title"><label for="name"/>'
+                            '<h1><field name="name"/></h1></div><label string="In our words"/>'
+                            '<label for="email" string="Mail"/></sheet></form>')
+    cr, env = superuser(web_db)
+    try:
+        partners = env["res.partner"]
+        html = str(FormView(env, partners, arch).render_parts()["body"])
+        name_label = partners._fields["name"].string
+    finally:
+        cr.close()
+    assert '<div class="oe_title" data-name="title">' in html
+    assert f'<label class="o_form_label" for="field_name">{name_label}</label>' in html
+    assert 'id="field_name"' in html  # the label points at the field's input
+    assert '<label class="o_form_label">In our words</label>' in html
+    assert '<label class="o_form_label" for="field_email">Mail</label>' in html

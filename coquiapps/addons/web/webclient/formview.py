@@ -132,7 +132,7 @@ class FormView:
         if tag == "separator":
             return Markup("<h3 class=\"o_separator\">{}</h3>").format(node.get("string") or "")
         if tag == "label":
-            return Markup("<label class=\"o_form_label\">{}</label>").format(node.get("string") or "")
+            return self.render_label(node)
         if tag == "newline":
             return Markup("")
         inner = Markup(escape(node.text or "")) + self.render_children(node) if tag != "br" else Markup("")
@@ -140,9 +140,20 @@ class FormView:
             css = node.get("class") or ""
             if tag == "br":
                 return Markup("<br>")
-            return Markup("<{} class=\"{}\">{}</{}>{}").format(
-                Markup(tag), css, inner, Markup(tag), escape(node.tail or "").strip())
+            # the name stays on the element, as view inheritance and the admin see it in the arch
+            named = Markup(" data-name=\"{}\"").format(node.get("name")) if node.get("name") else Markup("")
+            return Markup("<{} class=\"{}\"{}>{}</{}>{}").format(
+                Markup(tag), css, named, inner, Markup(tag), escape(node.tail or "").strip())
         return inner
+
+    def render_label(self, node) -> Markup:
+        """``<label for="field"/>``: the field's label (unless ``string`` says otherwise), tied to its input."""
+        target = node.get("for")
+        field = self.model._fields.get(target) if target else None
+        text = node.get("string") or (widgets.label(field) if field is not None else "")
+        if field is None:
+            return Markup("<label class=\"o_form_label\">{}</label>").format(text)
+        return Markup("<label class=\"o_form_label\" for=\"field_{}\">{}</label>").format(target, text)
 
     def render_header(self, node) -> Markup:
         buttons, status = Markup(""), Markup("")
