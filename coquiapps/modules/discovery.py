@@ -87,10 +87,11 @@ def discover(paths: list[str | os.PathLike] | None = None) -> dict[str, Path]:
 def register(locations: dict[str, Path]) -> None:
     """Make ``coquiapps.addons.<name>`` importable for each given folder."""
     for name, folder in locations.items():
+        folder = folder if isinstance(folder, Path) else Path(folder)
         current = _finder.locations.get(name)
-        if current is not None and current != folder:
+        if current is not None and str(current) != str(folder):
             loaded = sys.modules.get(f"coquiapps.addons.{name}")
             if loaded is not None:
                 # Already imported from elsewhere; a second copy would register models twice.
                 continue
-        _finder.locations[name] = Path(folder)
+        _finder.locations[name] = folder

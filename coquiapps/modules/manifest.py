@@ -9,6 +9,7 @@ bad module never hides the others.
 from __future__ import annotations
 
 import ast
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -101,8 +102,8 @@ def read_manifest(name: str, folder: Path, known_modules: set[str] | None = None
     With ``known_modules``, each dependency must be one of them. Raises
     :class:`ManifestError` on the first problem found.
     """
-    folder = Path(folder)
-    values = _read_literal(name, folder / MANIFEST_FILE)
+    folder = folder if isinstance(folder, Path) else Path(folder)
+    values = _read_literal(name, os.path.join(folder, MANIFEST_FILE))
     checker = _Checker(name, folder, values)
     manifest = checker.build()
     if known_modules is not None:
@@ -178,10 +179,11 @@ def _flag_missing_dependencies(good: dict[str, Manifest], bad: dict[str, str]) -
                 break
 
 
-def _read_literal(name: str, path: Path) -> Any:
+def _read_literal(name: str, path: str) -> Any:
     """The literal value held by a manifest file (parsed, never executed)."""
     try:
-        source = path.read_text(encoding="utf-8")
+        with open(path, encoding="utf-8") as file:
+            source = file.read()
     except FileNotFoundError:
         raise ManifestError(name, f"{MANIFEST_FILE} not found") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -256,7 +258,7 @@ class _Checker:
     def files(self, key: str) -> tuple[str, ...]:
         """Data or demo files: relative paths inside the module, of a loadable kind, existing."""
         files = self.strings(key)
-        root = self.folder.resolve()
+        root = os.fspath(self.folder)  # "..", absolute paths refused below: no need to resolve
         for file in files:
             if PurePosixPath(file).is_absolute() or ".." in PurePosixPath(file).parts:
                 raise self.error(f"{key} file {file!r} is outside the module")
@@ -264,7 +266,7 @@ class _Checker:
                 raise self.error(
                     f"{key} file {file!r} must end with {', '.join(DATA_EXTENSIONS)}"
                 )
-            if not (root / file).is_file():
+            if not os.path.isfile(os.path.join(root, file)):
                 raise self.error(f"{key} file {file!r} does not exist")
         return files
 
@@ -307,10 +309,16 @@ class _Checker:
         )
 
     def readme(self) -> str:
+        try:  # one listing rather than a stat per README name: Update Apps List reads thousands
+            present = set(os.listdir(self.folder))
+        except OSError:
+            return ""
         for filename in README_FILES:
-            path = self.folder / filename
-            if path.is_file():
-                return path.read_text(encoding="utf-8", errors="replace")
+            if filename in present:
+                path = os.path.join(self.folder, filename)
+                if os.path.isfile(path):
+                    with open(path, encoding="utf-8", errors="replace") as readme:
+                        return readme.read()
         return ""
 
     def auto_install(self, depends: tuple[str, ...]) -> bool | tuple[str, ...]:

@@ -56,6 +56,10 @@ class MetaModel(type):
             MetaModel.module_to_models[cls._module][f"{module}.{cls.__qualname__}"] = cls
 
 
+def _is_create_command(command) -> bool:
+    return isinstance(command, list | tuple) and len(command) == 3 and command[0] == Command.CREATE
+
+
 class BaseModel(metaclass=MetaModel):
     """Everything a recordset can do; see :class:`Model` for stored models."""
 
@@ -584,10 +588,12 @@ class BaseModel(metaclass=MetaModel):
         deferred = [(rid, *rest) for rid, rest in zip(ids, deferred, strict=True)]
         records = self.browse(ids)
         cr.cache.clear()
+        lines = self._create_one2many_lines(deferred)
         for rid, x2many, inverse, _ in deferred:
             record = self.browse(rid)
             for name, commands in x2many.items():
-                record._write_x2many(self._fields[name], commands)
+                if name not in lines:
+                    record._write_x2many(self._fields[name], commands)
             if inverse:
                 record._write_inverse(inverse)
         cr.cache.clear()
@@ -601,6 +607,24 @@ class BaseModel(metaclass=MetaModel):
         if not self.env.su:
             records.check_access_rule("create")
         return records[0] if single else records
+
+    def _create_one2many_lines(self, deferred) -> set[str]:
+        """Create the lines of one2many fields given only as creations, for all new records in one
+        ``create`` per field (a thousand modules' dependencies are one INSERT, not a thousand);
+        returns the names of the fields done."""
+        lines: dict[str, list] = {}
+        for name in {name for _rid, x2many, _inverse, _names in deferred for name in x2many}:
+            field = self._fields[name]
+            if field.type != "one2many" or not all(
+                    _is_create_command(c) for _rid, x2many, _i, _n in deferred for c in x2many.get(name) or ()):
+                continue
+            lines[name] = [{**(command[2] or {}), field.inverse_name: rid}
+                           for rid, x2many, _inverse, _names in deferred for command in x2many.get(name) or ()]
+        for name, values in sorted(lines.items()):
+            if values:
+                self.env[self._fields[name].comodel_name].create(values)
+                self.env.cr.cache.clear()
+        return set(lines)
 
     def _insert_rows(self, rows: list[dict]) -> list[int]:
         """Insert ``rows`` (column -> value) with one statement; returns their ids in order.

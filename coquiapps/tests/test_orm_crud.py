@@ -141,6 +141,29 @@ def test_stored_computes_of_one_method_in_a_batch(Order, env):
     assert env.cr.fetchall() == [(12, 10)] * 3
 
 
+def test_lines_of_many_new_records_are_one_insert(Order, env, monkeypatch):
+    """Records created together with their one2many lines: the lines of all are inserted at once,
+    each under its own record, totals computed for every record."""
+    inserts = []
+    execute_values = env.cr.execute_values
+
+    def counting(query, *args, **kwargs):
+        inserts.append(str(query))
+        return execute_values(query, *args, **kwargs)
+
+    monkeypatch.setattr(env.cr, "execute_values", counting)
+    orders = Order.create([{"name": f"many{i}", "line_ids": [(0, 0, {"qty": i + 1, "price": 2}),
+                                                              Command.create({"qty": 1, "price": 1})]}
+                           for i in range(3)])
+    assert sum(query.startswith('INSERT INTO "test_orm_line"') for query in inserts) == 1
+    assert [order.line_ids.mapped("qty") for order in orders] == [[1, 1], [2, 1], [3, 1]]
+    assert orders.mapped("amount_lines") == [3, 5, 7] and orders.mapped("line_count") == [2, 2, 2]
+    moved = orders[0].line_ids[0]
+    mixed = Order.create([{"name": "keeps", "line_ids": [Command.create({"qty": 1, "price": 1})]},
+                          {"name": "links", "line_ids": [Command.link(moved.id)]}])
+    assert len(mixed[0].line_ids) == 1 and mixed[1].line_ids == moved and orders[0].line_ids.mapped("qty") == [1]
+
+
 def test_related_field(Order, env):
     partner = env["res.partner"].create({"name": "Rel"})
     order = Order.create({"name": "rel", "partner_id": partner.id})
