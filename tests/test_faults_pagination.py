@@ -56,3 +56,69 @@ def test_faults_mid_pagination_import_every_order_once(world, fault_seed):
         known = {row["order_id"] for row in h.control("GET", "orders", params={"selling_partner_id": spid})["orders"]}
         assert set(refs) <= known
         assert len(expected) > 400
+
+
+def test_a_search_outliving_its_pagination_token_is_finished_in_halves(world, monkeypatch):
+    """More orders than a day of searchOrders can page through: Amazon refuses the token after
+    24 hours; the rest is searched again in halves, every order imported once, the cursor moved."""
+    from coquiapps.addons.sale_amazon_spapi.spapi import OrdersAPI
+
+    h = world.h
+    spid = h.seller("NA")["selling_partner_id"]
+    h.control("POST", "orders", {"selling_partner_id": spid, "count": 450, "created_from": -2 * 86400,
+                                 "created_to": -300, "marketplace_ids": [US]})
+    start = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(days=3)
+    with world.env() as env:
+        account = world.make_account(env)
+        world.connect_private(env, account)
+        account.write({"last_orders_sync": start,
+                       "active_marketplace_ids": [(6, 0, [env.ref("sale_amazon.marketplace_us").id])]})
+        account_id = account.id
+    searches = []
+    original = OrdersAPI.search_orders
+
+    def a_day_passes_after_the_second_page(self, query):
+        searches.append(query)
+        page = original(self, query)
+        if len(searches) == 2:
+            h.advance(25 * 3600)  # the sync is slow: Amazon's clock moves past the token's 24 hours
+        return page
+
+    monkeypatch.setattr(OrdersAPI, "search_orders", a_day_passes_after_the_second_page)
+    with world.env() as env:
+        account = env["amazon.account"].browse(account_id)
+        log = account._sync_orders()
+        assert log.state == "done", log.error
+        refs = imported_refs(env, account_id)
+        until = account.last_orders_sync.replace(tzinfo=dt.UTC)
+    expected = expected_orders(h, spid, until, start.replace(tzinfo=dt.UTC), US)
+    assert len(expected) > 300 and not doubles(refs)
+    assert expected <= set(refs), f"missing: {sorted(expected - set(refs))[:5]}"
+    # the third call (the refused token) was followed by a bounded search for the first half
+    assert searches[2].pagination_token and searches[3].pagination_token is None
+    assert searches[3].last_updated_before is not None and searches[-1].last_updated_before is None
+    assert until > dt.datetime.now(dt.UTC)  # up to Amazon's clock, a day ahead now
+
+
+def test_invalid_input_on_a_first_page_fails_the_sync_without_splitting(world, monkeypatch):
+    """InvalidInput before any page was read is not a token's age: the sync fails and says so."""
+    from coquiapps.addons.sale_amazon_spapi.spapi import InvalidInput, OrdersAPI
+
+    with world.env() as env:
+        account = world.make_account(env)
+        world.connect_private(env, account)
+        account_id, cursor = account.id, account.last_orders_sync
+    searches = []
+
+    def refused(self, query):
+        searches.append(query)
+        raise InvalidInput("Invalid lastUpdatedAfter.", status=400, code="InvalidInput",
+                           operation="searchOrders")
+
+    monkeypatch.setattr(OrdersAPI, "search_orders", refused)
+    with world.env() as env:
+        account = env["amazon.account"].browse(account_id)
+        log = account._sync_orders()
+        assert log.state == "failed" and "Invalid lastUpdatedAfter" in log.error
+        assert account.last_orders_sync == cursor
+    assert len(searches) == 1

@@ -7,7 +7,9 @@ Extension points (kept stable for ``sale_amazon_spapi``):
   a ``name``; it may set ``sync_until`` (a UTC datetime) to the moment up to
   which it fetched, which becomes the account's ``last_orders_sync``; a source
   whose pages are not in ``last_update`` order sets ``advance_per_page = False``
-  and the cursor moves only to ``sync_until`` once every page is imported;
+  and the cursor moves only to ``sync_until`` once every page is imported
+  (or, while it goes, to ``covered_until`` when it sets it: everything updated
+  before that moment is in the pages already given);
 - ``_amazon_syncable()`` filters the accounts the scheduled sync runs;
 - ``_sync_orders()`` syncs the accounts, records each run on ``amazon.sync.log``;
 - ``action_sync_orders()`` is the button; ``_cron_sync_orders()`` the scheduled action.
@@ -75,6 +77,8 @@ class AmazonAccountSync(models.Model):
                     counts = self._import_orders_page(page)
                     if getattr(source, "advance_per_page", True):
                         self._amazon_advance_sync(counts["last_update"])
+                    # a source reading its window in parts says up to when all is read
+                    self._amazon_advance_sync(getattr(source, "covered_until", None))
                 log.write({"orders_created": log.orders_created + counts["created"],
                            "orders_updated": log.orders_updated + counts["updated"],
                            "orders_skipped": log.orders_skipped + counts["skipped"]})
