@@ -59,6 +59,22 @@ def doubles(refs: list[str]) -> set[str]:
     return twice
 
 
+def account_with_backlog(world, count: int, marketplace: str = "ATVPDKIKX0DER"):
+    """The NA seller with ``count`` orders of the last two days, on a connected account whose cursor
+    is three days back; returns (selling partner id, that cursor, account id)."""
+    h = world.h
+    spid = h.seller("NA")["selling_partner_id"]
+    h.control("POST", "orders", {"selling_partner_id": spid, "count": count, "created_from": -2 * 86400,
+                                 "created_to": -300, "marketplace_ids": [marketplace]})
+    start = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(days=3)
+    with world.env() as env:
+        account = world.make_account(env)
+        world.connect_private(env, account)
+        account.write({"last_orders_sync": start,
+                       "active_marketplace_ids": [(6, 0, [env.ref("sale_amazon.marketplace_us").id])]})
+        return spid, start, account.id
+
+
 def connect_new_seller(world, env, name: str, region: str = "NA", marketplaces=("ATVPDKIKX0DER",)):
     """A new sandbox seller, self-authorized for the private app, on a new connected account."""
     seller = world.h.control("POST", "sellers", {"region": region, "marketplace_ids": list(marketplaces),

@@ -4,7 +4,7 @@ import datetime as dt
 import pytest
 
 from .amazon_sandbox.testing import running
-from .faults_world import doubles, expected_orders, imported_refs
+from .faults_world import account_with_backlog, doubles, expected_orders, imported_refs
 from .spapi_world import new_world
 
 US = "ATVPDKIKX0DER"
@@ -22,16 +22,7 @@ def world(full_db):
 @pytest.mark.parametrize("fault_seed", [1, 2])
 def test_faults_mid_pagination_import_every_order_once(world, fault_seed):
     h = world.h
-    spid = h.seller("NA")["selling_partner_id"]
-    h.control("POST", "orders", {"selling_partner_id": spid, "count": 640, "created_from": -2 * 86400,
-                                 "created_to": -300, "marketplace_ids": [US]})
-    start = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(days=3)
-    with world.env() as env:
-        account = world.make_account(env)
-        world.connect_private(env, account)
-        account.write({"last_orders_sync": start,
-                       "active_marketplace_ids": [(6, 0, [env.ref("sale_amazon.marketplace_us").id])]})
-        account_id = account.id
+    spid, start, account_id = account_with_backlog(world, 640)
     h.control("PUT", "faults", {"rules": FAULTS, "seed": fault_seed, "replace": True})
     states = []
     for round_ in range(6):
@@ -64,16 +55,7 @@ def test_a_search_outliving_its_pagination_token_is_finished_in_halves(world, mo
     from coquiapps.addons.sale_amazon_spapi.spapi import OrdersAPI
 
     h = world.h
-    spid = h.seller("NA")["selling_partner_id"]
-    h.control("POST", "orders", {"selling_partner_id": spid, "count": 450, "created_from": -2 * 86400,
-                                 "created_to": -300, "marketplace_ids": [US]})
-    start = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(days=3)
-    with world.env() as env:
-        account = world.make_account(env)
-        world.connect_private(env, account)
-        account.write({"last_orders_sync": start,
-                       "active_marketplace_ids": [(6, 0, [env.ref("sale_amazon.marketplace_us").id])]})
-        account_id = account.id
+    spid, start, account_id = account_with_backlog(world, 450)
     searches = []
     original = OrdersAPI.search_orders
 

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from .amazon_sandbox.testing import running
-from .faults_world import cli, doubles, expected_orders, imported_refs, shell
+from .faults_world import account_with_backlog, cli, doubles, expected_orders, imported_refs, shell
 from .spapi_world import new_world
 
 KILLS = int(__import__("os").environ.get("FAULT_KILLS", 50))
@@ -43,17 +43,9 @@ def test_sigkilled_syncs_lose_nothing_and_double_nothing(world):
     h.control("POST", "clock", {"time_scale": 600})
     with world.env() as env:
         env["ir.config_parameter"].set_param("sale_amazon_spapi.time_scale", "600")
-    spid = h.seller("NA")["selling_partner_id"]
-    h.control("POST", "orders", {"selling_partner_id": spid, "count": 300, "created_from": -2 * 86400,
-                                 "created_to": -300, "marketplace_ids": [US]})
-    start = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(days=3)
+    spid, start, account_id = account_with_backlog(world, 300)
     with world.env() as env:
-        account = world.make_account(env)
-        world.connect_private(env, account)
-        account.write({"last_orders_sync": start,
-                       "active_marketplace_ids": [(6, 0, [env.ref("sale_amazon.marketplace_us").id])]})
-        account._sp_access_token()
-        account_id = account.id
+        env["amazon.account"].browse(account_id)._sp_access_token()
     h.control("PUT", "faults", {"rules": [{"operation": "searchOrders", "latency_ms": 60}], "replace": True})
     rng = random.Random(20260101)
     outcomes = {"killed": 0, "finished": 0}
