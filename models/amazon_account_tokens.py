@@ -244,8 +244,8 @@ class AmazonAccount(models.Model):
         window = _amazon_time(self.env, REFRESH_WINDOW)
         until = _utcnow() + _amazon_time(self.env, CRON_INTERVAL)
         refreshed, tried, failed = 0, set(), set()
+        expiries = self._sp_token_expiries(accounts)
         while _utcnow() < until:
-            expiries = self._sp_token_expiries(accounts)
             starts = self._sp_renewal_starts(accounts, expiries)
             soon = _utcnow() + window
             due = [account_id for account_id, start in starts if start <= soon and account_id not in tried]
@@ -259,8 +259,8 @@ class AmazonAccount(models.Model):
             else:
                 refreshed += sum(self.browse(account_id)._sp_refresh_one(horizon) for account_id in due)
             tried.update(due)
-            after = self._sp_token_expiries(accounts)
-            failed.update(i for i in due if not after.get(i) or after[i] <= horizon)
+            expiries = self._sp_token_expiries(accounts)
+            failed.update(i for i in due if not expiries.get(i) or expiries[i] <= horizon)
         self._sp_schedule_token_refresh(accounts, failed)
         return refreshed
 

@@ -56,11 +56,13 @@ def test_a_search_outliving_its_pagination_token_is_finished_in_halves(world, mo
 
     h = world.h
     spid, start, account_id = account_with_backlog(world, 450)
-    searches = []
+    searches, cursors, seen = [], [], {}
     original = OrdersAPI.search_orders
 
     def a_day_passes_after_the_second_page(self, query):
         searches.append(query)
+        seen["env"].cr.execute("SELECT last_orders_sync FROM amazon_account WHERE id = %s", (account_id,))
+        cursors.append(seen["env"].cr.fetchone()[0])  # the account's cursor as each call goes out
         page = original(self, query)
         if len(searches) == 2:
             h.advance(25 * 3600)  # the sync is slow: Amazon's clock moves past the token's 24 hours
@@ -68,6 +70,7 @@ def test_a_search_outliving_its_pagination_token_is_finished_in_halves(world, mo
 
     monkeypatch.setattr(OrdersAPI, "search_orders", a_day_passes_after_the_second_page)
     with world.env() as env:
+        seen["env"] = env
         account = env["amazon.account"].browse(account_id)
         log = account._sync_orders()
         assert log.state == "done", log.error
@@ -75,6 +78,9 @@ def test_a_search_outliving_its_pagination_token_is_finished_in_halves(world, mo
         until = account.last_orders_sync.replace(tzinfo=dt.UTC)
     expected = expected_orders(h, spid, until, start.replace(tzinfo=dt.UTC), US)
     assert len(expected) > 300 and not doubles(refs)
+    first_half_end = searches[3].last_updated_before.astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
+    # once the first half was read whole (and a page after it imported), the cursor stood at its end
+    assert first_half_end in cursors and cursors == sorted(cursors) and cursors[0] == start.replace(microsecond=0)
     assert expected <= set(refs), f"missing: {sorted(expected - set(refs))[:5]}"
     # the third call (the refused token) was followed by a bounded search for the first half
     assert searches[2].pagination_token and searches[3].pagination_token is None
