@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import select
 import threading
 import uuid
 
@@ -95,7 +96,12 @@ class Cursor:
             hook()
 
     def rollback(self) -> None:
-        self._cnx.rollback()
+        try:
+            self._cnx.rollback()
+        except (psycopg2.OperationalError, psycopg2.InterfaceError):
+            if not self._cnx.closed:
+                raise
+            # the connection is gone: PostgreSQL ended the transaction with it
         self.cache.clear()
         hooks, self._on_commit, self._on_rollback = self._on_rollback, [], []
         for hook in hooks:
@@ -122,6 +128,10 @@ class Cursor:
             self._obj.close()
             if not self._cnx.closed:
                 self._cnx.rollback()
+        except (psycopg2.OperationalError, psycopg2.InterfaceError) as exc:
+            # a connection lost meanwhile (PostgreSQL restarted): nothing to give back
+            _logger.info("discarding a broken connection to %s: %s", self.dbname, first_line(exc))
+            self._cnx.close()
         finally:
             self._pool.give_back(self.dbname, self._cnx)
 
@@ -157,23 +167,31 @@ class ConnectionPool:
         self.maxidle = maxidle
 
     def borrow(self, dbname: str):
-        with self._lock:
-            idle = self._idle.get(dbname) or []
-            while idle:
+        """An idle connection to ``dbname`` still alive, else a new one.
+
+        Idle connections broken meanwhile (PostgreSQL restarted, network cut)
+        are closed and replaced, so the first request after an outage works.
+        """
+        while True:
+            with self._lock:
+                idle = self._idle.get(dbname) or []
+                if not idle:
+                    break
                 cnx = idle.pop()
                 self._order.remove(cnx)
-                if not cnx.closed:
-                    return cnx
-        try:
-            cnx = psycopg2.connect(**postgres.connection_params(dbname))
-        except psycopg2.OperationalError as exc:
-            message = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
-            raise DatabaseError(f"cannot connect to database {dbname!r}: {message}") from exc
+            if usable(cnx):
+                return cnx
+            _logger.info("discarding a pooled connection to %s broken meanwhile", dbname)
+            cnx.close()
+        cnx = connect(dbname)
         cnx.set_session(isolation_level="READ COMMITTED")
         return cnx
 
     def give_back(self, dbname: str, cnx) -> None:
         if cnx.closed:
+            return
+        if cnx.info.transaction_status != psycopg2.extensions.TRANSACTION_STATUS_IDLE:
+            cnx.close()  # unknown state (lost, or a transaction left open): never reused
             return
         evicted = None
         with self._lock:
@@ -202,6 +220,63 @@ class DatabaseError(RuntimeError):
     """A database cannot be reached, created or found; the message names it."""
 
 
+class ServerUnavailable(DatabaseError):
+    """The PostgreSQL server cannot be reached (down, restarting, cut off): try again shortly."""
+
+
+def first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else repr(exc)
+
+
+def usable(cnx) -> bool:
+    """Whether an idle connection is still alive, without a round trip.
+
+    An idle connection has nothing to read: a readable socket means the
+    server closed it or sent its termination notice (restart, crash, cut).
+    """
+    if cnx.closed:
+        return False
+    try:
+        readable, _, _ = select.select([cnx], [], [], 0)
+    except (OSError, ValueError, psycopg2.InterfaceError):
+        return False
+    return not readable
+
+
+def _server_answers() -> bool:
+    try:
+        psycopg2.connect(**postgres.connection_params("postgres")).close()
+    except psycopg2.OperationalError:
+        return False
+    return True
+
+
+def connect(dbname: str):
+    """A new connection to ``dbname``.
+
+    Raises :class:`ServerUnavailable` when PostgreSQL itself does not answer,
+    :class:`DatabaseError` when it answers but this database cannot be used.
+    """
+    try:
+        return psycopg2.connect(**postgres.connection_params(dbname))
+    except psycopg2.OperationalError as exc:
+        message = first_line(exc)
+        if dbname != "postgres" and _server_answers():
+            raise DatabaseError(f"cannot connect to database {dbname!r}: {message}") from exc
+        raise ServerUnavailable(f"the database server is unavailable: {message}") from exc
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` means PostgreSQL went away (not a mistake in a query)."""
+    if isinstance(exc, ServerUnavailable | psycopg2.InterfaceError):
+        return True
+    if isinstance(exc, psycopg2.OperationalError):
+        # no SQLSTATE: libpq lost the connection; 08: connection exceptions; 57P: shutdown, crash, starting
+        return exc.pgcode is None or exc.pgcode.startswith(("08", "57P"))
+    return False
+
+
 _pool = ConnectionPool()
 
 
@@ -216,9 +291,6 @@ def pool() -> ConnectionPool:
 
 def admin_connection(dbname: str = "postgres"):
     """An autocommit connection for CREATE/DROP DATABASE (outside transactions)."""
-    try:
-        cnx = psycopg2.connect(**postgres.connection_params(dbname))
-    except psycopg2.OperationalError as exc:
-        raise DatabaseError(f"cannot connect to PostgreSQL: {str(exc).strip()}") from exc
+    cnx = connect(dbname)
     cnx.autocommit = True
     return cnx

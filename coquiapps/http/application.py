@@ -18,7 +18,8 @@ from werkzeug.routing import RequestRedirect
 from werkzeug.wrappers import Request as WerkzeugRequest
 from werkzeug.wrappers import Response
 
-from coquiapps.http import dbselect, errors, routing, sessions
+from coquiapps import sql_db
+from coquiapps.http import dbselect, errors, origin, routing, sessions
 from coquiapps.http.request import Request, _current
 from coquiapps.http.sessions import COOKIE_NAME, MAX_AGE
 from coquiapps.orm.exceptions import AccessError, MissingError, UserError
@@ -152,9 +153,17 @@ class Application:
             return exc.get_response(httprequest.environ)
         except HTTPException as exc:
             return self._http_error(req, exc)
+        except Exception as exc:
+            if not sql_db.is_unavailable(exc):
+                raise
+            return self._unavailable(exc, False, None)
         req.routing = endpoint.routing
         is_json = endpoint.routing["type"] == "json"
         request_id = None
+        if is_json:
+            refusal = self._check_json_request(req)
+            if refusal is not None:
+                return refusal
         try:
             if is_json:
                 req.jsonrequest = self._json_body(httprequest)
@@ -195,11 +204,13 @@ class Application:
             req.cr = sql_db.cursor(db)
             req.registry = Registry.get(db).check_signaling(req.cr)
         except Exception as exc:  # dropped meanwhile, or not ours
-            _logger.info("database %s cannot be used: %s", db, exc)
             if req.cr is not None:
                 req.cr.close()
                 req.cr = None
             req.registry = None
+            if sql_db.is_unavailable(exc):
+                raise  # PostgreSQL is down: the session stays, the page says to try again
+            _logger.info("database %s cannot be used: %s", db, exc)
             req.session.logout(keep_db=False)
             return
         req.db = db
@@ -263,6 +274,27 @@ class Application:
             return werkzeug.utils.redirect("/web/login?" + urlencode({"redirect": target}), 303)
         return None
 
+    def _check_json_request(self, req: Request) -> Response | None:
+        """Refuse a JSON call sent as another type (415) or forged by another site (403)."""
+        httprequest = req.httprequest
+        if httprequest.mimetype not in origin.JSON_TYPES:
+            return errors.json_error(
+                None, errors.UnsupportedMediaType(
+                    f"{httprequest.path} takes a JSON-RPC body sent with Content-Type: application/json, "
+                    f"not {httprequest.mimetype or 'no Content-Type'}"),
+                code=415, message="Unsupported Media Type", status=415)
+        if req.validate_csrf(httprequest.headers.get("X-CSRF-Token")):
+            return None
+        reason = origin.cross_origin(httprequest, bool(self.config.get("proxy_mode")))
+        if reason is None:
+            return None
+        _logger.warning("cross-origin JSON call refused: %s %s (%s)", httprequest.method, httprequest.path, reason)
+        return errors.json_error(
+            None, errors.CrossOriginRefused(
+                f"This call was refused: {reason}. Only pages of this server may call it "
+                f"(or send the session's CSRF token in the X-CSRF-Token header)."),
+            code=403, message="Forbidden", status=403)
+
     @staticmethod
     def _json_body(httprequest) -> dict:
         try:
@@ -301,14 +333,17 @@ class Application:
         return response
 
     def _error(self, req: Request, exc: Exception, request_id, is_json: bool) -> Response:
-        debug = traceback.format_exc() if req.debug else ""
+        if sql_db.is_unavailable(exc):
+            return self._unavailable(exc, is_json, request_id)
+        debug = traceback.format_exc() if req.debug and _is_system(req) else ""
         if is_json:
             if isinstance(exc, HTTPException):
                 return errors.json_error(request_id, exc, code=exc.code or 400, message=exc.description)
             if isinstance(exc, UserError):
                 return errors.json_error(request_id, exc, debug=debug)
-            _logger.exception("error in json route %s", req.httprequest.path)
-            return errors.json_error(request_id, exc, debug=debug)
+            reference = errors.new_reference()
+            _logger.exception("error %s in json route %s", reference, req.httprequest.path)
+            return errors.json_error(request_id, exc, debug=debug, reference=reference)
         if isinstance(exc, HTTPException):
             return self._http_error(req, exc)
         if isinstance(exc, MissingError):
@@ -317,9 +352,21 @@ class Application:
             return errors.error_page(403, exc.message)
         if isinstance(exc, UserError):
             return errors.error_page(400, exc.message)
-        _logger.exception("error in route %s", req.httprequest.path)
+        reference = errors.new_reference()
+        _logger.exception("error %s in route %s", reference, req.httprequest.path)
         return errors.error_page(500, "The server hit an error and could not complete the request.",
-                                 traceback=debug or None)
+                                 traceback=debug or None, reference=reference)
+
+    @staticmethod
+    def _unavailable(exc: Exception, is_json: bool, request_id) -> Response:
+        """503: PostgreSQL is down or restarting (the cause is logged, not shown)."""
+        _logger.warning("database server unavailable: %s", sql_db.first_line(exc))
+        if is_json:
+            return errors.json_error(request_id, sql_db.ServerUnavailable(errors.UNAVAILABLE), code=503,
+                                     message="Service Unavailable", status=503)
+        response = errors.error_page(503, errors.UNAVAILABLE)
+        response.headers["Retry-After"] = "5"
+        return response
 
     # -- templates --------------------------------------------------------------------
     def template_globals(self, req: Request) -> dict:
@@ -342,6 +389,16 @@ def errors_bad_request(message: str):
     from werkzeug.exceptions import BadRequest
 
     return BadRequest(message)
+
+
+def _is_system(req: Request) -> bool:
+    """Whether the user of this request is a system administrator (the only one shown tracebacks)."""
+    if req.env is None or not req.uid:
+        return False
+    try:
+        return bool(req.env.user.has_group("base.group_system"))
+    except Exception:  # the transaction cannot answer: no traceback
+        return False
 
 
 def _accepted(endpoint, params: dict) -> dict:

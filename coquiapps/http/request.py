@@ -12,7 +12,7 @@ from werkzeug.exceptions import NotFound
 from werkzeug.local import LocalProxy
 from werkzeug.wrappers import Response
 
-from coquiapps.http import csrf, templates
+from coquiapps.http import csrf, redirects, templates
 
 _current: contextvars.ContextVar = contextvars.ContextVar("coquiapps_request")
 
@@ -107,8 +107,12 @@ class Request:
         return Response(json.dumps(data, default=str), status=status, content_type="application/json")
 
     def redirect(self, location: str, code: int = 303) -> Response:
-        """Send the browser to ``location`` (303: the next request is a GET)."""
-        return werkzeug.utils.redirect(location, code=code)
+        """Send the browser to ``location`` (303: the next request is a GET).
+
+        A location holding a control character (CR/LF: a header injection) is
+        a 400; values coming from users go through :func:`redirects.local_path` first.
+        """
+        return werkzeug.utils.redirect(redirects.check_location(location), code=code)
 
     def not_found(self, description: str | None = None):
         """A 404 error (raise or return it)."""

@@ -38,6 +38,8 @@ MAX_FAILURES = 5
 FAILURE_PERIOD = dt.timedelta(days=1)
 POLL_SECONDS = 60.0
 MIN_WAIT = 0.01  # seconds: wake just after a due moment, never spin
+RETRY_FIRST = 0.5  # seconds before the first reconnection attempt after an outage
+RETRY_MAX = 30.0  # the back-off doubles up to this
 
 ACQUIRE_SQL = """
     SELECT c.id, c.name, c.nextcall, c.interval_number, c.interval_type, c.failure_count,
@@ -261,6 +263,8 @@ class Runner:
             try:
                 total += process_database(name, self._stop)
             except Exception as exc:  # a database dropped meanwhile, not ours ...
+                if sql_db.is_unavailable(exc):
+                    raise  # PostgreSQL itself is gone: run_forever waits for it
                 _logger.warning("cron: database %s skipped: %s", name, exc)
         return total
 
@@ -277,14 +281,27 @@ class Runner:
         return self._stop.is_set()
 
     def _listen(self):
+        """A connection listening for wake-ups; None (polling) when LISTEN is refused.
+
+        PostgreSQL being unreachable is raised: :meth:`run_forever` retries.
+        """
         try:
             cnx = sql_db.admin_connection("postgres")
-            with cnx.cursor() as cr:
-                cr.execute(f"LISTEN {CHANNEL}")
-            return cnx
+        except sql_db.ServerUnavailable:
+            raise
         except Exception as exc:
             _logger.warning("cron: cannot LISTEN (%s); polling every %ss", exc, self.poll)
             return None
+        try:
+            with cnx.cursor() as cr:
+                cr.execute(f"LISTEN {CHANNEL}")
+        except Exception as exc:
+            cnx.close()
+            if sql_db.is_unavailable(exc):
+                raise
+            _logger.warning("cron: cannot LISTEN (%s); polling every %ss", exc, self.poll)
+            return None
+        return cnx
 
     def _timeout(self) -> float:
         """``poll``, or less when a job or trigger falls due sooner (never a busy loop)."""
@@ -299,25 +316,47 @@ class Runner:
                 timeout = min(timeout, due + MIN_WAIT)
         return max(MIN_WAIT, timeout)
 
-    def _wait(self, listener) -> None:
+    def _wait(self, listener, timeout: float | None = None) -> None:
         """Sleep until a notification, a stop request, the next due job or ``poll`` seconds."""
         watched = [self._wake_r] + ([listener] if listener is not None else [])
-        ready, _, _ = select.select(watched, [], [], self._timeout())
+        ready, _, _ = select.select(watched, [], [], self._timeout() if timeout is None else timeout)
         if listener is not None and listener in ready:
-            listener.poll()
+            listener.poll()  # raises when the connection was lost (PostgreSQL restarted)
             listener.notifies.clear()
         if self._wake_r in ready:
             os.read(self._wake_r, 64)
 
     def run_forever(self) -> None:
-        """Run due jobs, then wait for a NOTIFY or the poll timeout; until :meth:`stop`."""
-        listener = self._listen()
+        """Run due jobs, then wait for a NOTIFY or the poll timeout; until :meth:`stop`.
+
+        A PostgreSQL outage never ends the loop: the runner retries with a
+        back-off (``RETRY_FIRST`` doubling up to ``RETRY_MAX`` seconds) and
+        runs what is due once PostgreSQL answers again.
+        """
+        listener, retry = None, 0.0
         _logger.info("cron runner started (pid %s) for %s", os.getpid(), ", ".join(self.dbnames) or "all databases")
         try:
             while not self._stop.is_set():
-                self.run_once()
-                if not self._stop.is_set():
-                    self._wait(listener)
+                try:
+                    if listener is None:
+                        listener = self._listen()
+                    self.run_once()
+                    if retry:
+                        _logger.warning("cron: PostgreSQL is reachable again, scheduled actions resume")
+                        retry = 0.0
+                    if not self._stop.is_set():
+                        self._wait(listener)
+                except Exception as exc:
+                    if listener is not None:
+                        listener.close()
+                        listener = None
+                    retry = min(RETRY_MAX, retry * 2 or RETRY_FIRST)
+                    if sql_db.is_unavailable(exc):
+                        _logger.warning("cron: PostgreSQL is unavailable (%s); retrying in %.1fs",
+                                        sql_db.first_line(exc), retry)
+                    else:  # a bug here must not stop every scheduled action for good either
+                        _logger.exception("cron: runner error; retrying in %.1fs", retry)
+                    self._wait(None, retry)
         finally:
             if listener is not None:
                 listener.close()

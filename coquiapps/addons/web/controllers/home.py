@@ -61,8 +61,14 @@ class Home(http.Controller):
 
     @http.route("/web/session/logout", type="http", auth="none", methods=["GET", "POST"])
     def web_logout(self, redirect="/web/login"):
+        """POST (with the CSRF token) logs out; a GET only asks, so a link or image cannot log anyone out."""
+        target = actions.safe_back(redirect, "/web/login")
+        if request.httprequest.method == "GET":
+            if not request.uid:
+                return request.redirect(target)
+            return request.render("web/logout.html", {"redirect": target})
         request.session.logout()
-        return request.redirect(actions.safe_back(redirect, "/web/login"))
+        return request.redirect(target)
 
     @http.route("/web/database/selector", type="http", auth="none")
     def selector(self, redirect="/web", **kw):

@@ -110,8 +110,8 @@ def test_json_session_api(base_db):
     assert client.json("/web/session/get_session_info")["error"]["code"] == 100
 
 
-@pytest.mark.parametrize("debug", [False, True])
-def test_500_shows_traceback_only_in_developer_mode(base_db, debug):
+@pytest.mark.parametrize("debug, admin", [(False, True), (True, False), (True, True)])
+def test_500_shows_traceback_only_to_administrators_in_developer_mode(base_db, debug, admin):
     from coquiapps import http
     from coquiapps.http import routing
 
@@ -124,8 +124,11 @@ def test_500_shows_traceback_only_in_developer_mode(base_db, debug):
 
     try:
         client = WebClient()
+        if admin:
+            client.login(base_db)
         response = client.get(f"/test_web/boom?db={base_db}&debug={'1' if debug else '0'}")
         assert response.status_code == 500
-        assert ("kaboom secret detail" in text(response)) is debug
+        assert ("kaboom secret detail" in text(response)) is (debug and admin)
+        assert "Reference:" in text(response)
     finally:
         routing.unregister(Boom)

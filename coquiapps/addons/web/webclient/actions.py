@@ -12,6 +12,7 @@ from urllib.parse import quote, urlencode
 
 from werkzeug.exceptions import NotFound
 
+from coquiapps.http import redirects
 from coquiapps.tools.safe_eval import SafeEvalError, safe_eval
 from coquiapps.tools.translate import _, translate
 
@@ -105,10 +106,8 @@ def form_url(ref: str, res_id, **params) -> str:
 
 
 def safe_back(url: str | None, default: str = "/web") -> str:
-    """A local URL to go back to (never another site)."""
-    if url and url.startswith("/") and not url.startswith("//") and "\\" not in url:
-        return url
-    return default
+    """A local URL to go back to (never another site; control characters: 400)."""
+    return redirects.local_path(url, default)
 
 
 def follow(env, result, record=None, current_ref: str | None = None, back: str = "/web") -> str:
