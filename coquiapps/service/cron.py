@@ -333,23 +333,24 @@ class Runner:
         back-off (``RETRY_FIRST`` doubling up to ``RETRY_MAX`` seconds) and
         runs what is due once PostgreSQL answers again.
         """
-        listener, retry = None, 0.0
+        listener, connected, retry = None, False, 0.0
         _logger.info("cron runner started (pid %s) for %s", os.getpid(), ", ".join(self.dbnames) or "all databases")
         try:
             while not self._stop.is_set():
                 try:
-                    if listener is None:
+                    if not connected:
                         listener = self._listen()
-                    self.run_once()
+                        connected = True
                     if retry:
                         _logger.warning("cron: PostgreSQL is reachable again, scheduled actions resume")
                         retry = 0.0
+                    self.run_once()
                     if not self._stop.is_set():
                         self._wait(listener)
                 except Exception as exc:
                     if listener is not None:
                         listener.close()
-                        listener = None
+                    listener, connected = None, False
                     retry = min(RETRY_MAX, retry * 2 or RETRY_FIRST)
                     if sql_db.is_unavailable(exc):
                         _logger.warning("cron: PostgreSQL is unavailable (%s); retrying in %.1fs",
