@@ -4,7 +4,6 @@ The server and the cron runner run as real processes reaching PostgreSQL
 through :class:`~coquiapps.testing.pgproxy.PgProxy`; the test cuts and
 restores it and waits on what the processes log and write, never on time.
 """
-import http.client
 import queue
 import re
 import signal
@@ -12,13 +11,12 @@ import subprocess
 import sys
 import threading
 import time
-from http.cookies import SimpleCookie
-from urllib.parse import urlencode
 
 import pytest
 
 from coquiapps import sql_db
 from coquiapps.testing import databases
+from coquiapps.testing.http_session import HttpSession
 from coquiapps.testing.pgproxy import PgProxy
 from coquiapps.tools import config
 
@@ -88,40 +86,6 @@ class Process:
             self.proc.wait(10)
 
 
-class Browser:
-    """Requests on 127.0.0.1 keeping the session cookie; redirects are not followed."""
-
-    def __init__(self, port: int):
-        self.port = port
-        self.cookie = ""
-
-    def request(self, method: str, path: str, form: dict | None = None):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        headers = {"Cookie": self.cookie} if self.cookie else {}
-        body = None
-        if form is not None:
-            body = urlencode(form)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        try:
-            conn.request(method, path, body=body, headers=headers)
-            response = conn.getresponse()
-            text = response.read().decode()
-        finally:
-            conn.close()
-        for value in response.headers.get_all("Set-Cookie") or []:
-            morsel = SimpleCookie(value).get("session_id")
-            if morsel is not None:
-                self.cookie = f"session_id={morsel.value}"
-        return response.status, response.headers, text
-
-    def login(self, db: str) -> None:
-        _status, _headers, page = self.request("GET", f"/web/login?db={db}")
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-        status, headers, _page = self.request("POST", "/web/login", {
-            "login": "admin", "password": "admin", "redirect": "/web", "csrf_token": token})
-        assert status == 303 and headers["Location"].endswith("/web"), (status, _page[-500:])
-
-
 def free_port() -> int:
     import socket
 
@@ -137,7 +101,7 @@ def test_pages_during_and_after_an_outage(outage_db, proxy):
                      "--http-interface", "127.0.0.1", "--no-cron")
     try:
         server.wait_for(rf"running on http://127\.0\.0\.1:{port}/")
-        browser = Browser(port)
+        browser = HttpSession(f"http://127.0.0.1:{port}")
         browser.login(outage_db)
         assert browser.request("GET", "/web")[0] == 200  # pooled connections now exist
 
