@@ -288,7 +288,8 @@ class Application:
         reason = origin.cross_origin(httprequest, bool(self.config.get("proxy_mode")))
         if reason is None:
             return None
-        _logger.warning("cross-origin JSON call refused: %s %s (%s)", httprequest.method, httprequest.path, reason)
+        _logger.warning("cross-origin JSON call refused: %s %s (%s)",
+                        httprequest.method, httprequest.path, reason)
         return errors.json_error(
             None, errors.CrossOriginRefused(
                 f"This call was refused: {reason}. Only pages of this server may call it "

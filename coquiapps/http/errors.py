@@ -30,7 +30,8 @@ def new_reference() -> str:
     return secrets.token_hex(4)
 
 
-def error_page(code: int, message: str, traceback: str | None = None, reference: str | None = None) -> Response:
+def error_page(code: int, message: str, traceback: str | None = None,
+               reference: str | None = None) -> Response:
     """An HTML error page; the traceback only when given (system administrators in developer mode)."""
     html = templates.render("http/error.html", {
         "code": code, "title": TITLES.get(code, "Error"), "message": message, "traceback": traceback,

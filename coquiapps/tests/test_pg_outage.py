@@ -135,10 +135,10 @@ def run_sql(db, query, params=None, fetch=False):
 def test_cron_runner_survives_an_outage_and_runs_due_jobs(outage_db, proxy):
     run_sql(outage_db, "UPDATE ir_cron SET nextcall = (now() AT TIME ZONE 'UTC') + interval '1 day', "
                        "lastcall = NULL")
-    [(job_id, job_name)] = run_sql(outage_db, """SELECT c.id, c.name FROM ir_cron c
-                                                   JOIN ir_model_data d ON d.res_id = c.id AND d.model = 'ir.cron'
-                                                  WHERE d.module = 'base' AND d.name = 'autovacuum_job'""",
-                                   fetch=True)
+    [(job_id, job_name)] = run_sql(outage_db, """
+        SELECT c.id, c.name FROM ir_cron c
+          JOIN ir_model_data d ON d.res_id = c.id AND d.model = 'ir.cron'
+         WHERE d.module = 'base' AND d.name = 'autovacuum_job'""", fetch=True)
     runner = Process(proxy, "cron", "-d", outage_db)
     try:
         runner.wait_for(r"cron runner started")

@@ -137,7 +137,8 @@ def test_json_routes_take_only_application_json_from_this_origin(server, attack_
     admin.login(attack_db)
     body = json.dumps({"jsonrpc": "2.0", "method": "call", "id": 1,
                        "params": set_param_call(key=KEY, value="plain-text")})
-    for content_type in ("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"):
+    for content_type in ("text/plain", "application/x-www-form-urlencoded",
+                         "multipart/form-data; boundary=x"):
         status, headers, text = admin.request("POST", "/web/dataset/call_kw", body=body,
                                               headers={"Content-Type": content_type})
         assert status == 415, (content_type, status, text)
