@@ -267,10 +267,16 @@ def connect(dbname: str):
         raise ServerUnavailable(f"the database server is unavailable: {message}") from exc
 
 
-def is_unavailable(exc: BaseException) -> bool:
-    """Whether ``exc`` means PostgreSQL went away (not a mistake in a query)."""
-    if isinstance(exc, ServerUnavailable | psycopg2.InterfaceError):
+def is_unavailable(exc: BaseException, cnx=None) -> bool:
+    """Whether ``exc`` means PostgreSQL went away (not a mistake in a query).
+
+    With ``cnx`` (the connection that raised), an InterfaceError counts only
+    when that connection is closed (not, say, a cursor used after closing it).
+    """
+    if isinstance(exc, ServerUnavailable):
         return True
+    if isinstance(exc, psycopg2.InterfaceError):
+        return cnx is None or bool(cnx.closed)
     if isinstance(exc, psycopg2.OperationalError):
         # no SQLSTATE: libpq lost the connection; 08: connection exceptions; 57P: shutdown, crash, starting
         return exc.pgcode is None or exc.pgcode.startswith(("08", "57P"))

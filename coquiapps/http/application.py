@@ -334,7 +334,7 @@ class Application:
         return response
 
     def _error(self, req: Request, exc: Exception, request_id, is_json: bool) -> Response:
-        if sql_db.is_unavailable(exc):
+        if sql_db.is_unavailable(exc, req.cr.connection if req.cr is not None else None):
             return self._unavailable(exc, is_json, request_id)
         debug = traceback.format_exc() if req.debug and _is_system(req) else ""
         if is_json:
