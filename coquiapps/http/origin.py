@@ -28,8 +28,14 @@ def _origin_of(url: str) -> str | None:
 
 
 def own_origins(httprequest, proxy_mode: bool = False) -> set[str]:
-    """The origins this server answers as: its Host, and the forwarded one behind a proxy."""
+    """The origins this server answers as: its Host, and the forwarded one behind a proxy.
+
+    A request received over plain HTTP may come from the ``https://`` page of
+    the same host when a proxy in front terminates TLS (and passes the Host).
+    """
     origins = {f"{httprequest.scheme}://{httprequest.host}".lower()}
+    if httprequest.scheme == "http":
+        origins.add(f"https://{httprequest.host}".lower())
     if proxy_mode:
         host = httprequest.headers.get("X-Forwarded-Host", "").split(",")[0].strip()
         proto = httprequest.headers.get("X-Forwarded-Proto", "").split(",")[0].strip()
