@@ -10,7 +10,7 @@ import psycopg2
 import psycopg2.extras
 import psycopg2.sql
 
-from coquiapps.service import postgres
+from coquiapps.service import dbrole, postgres
 
 _logger = logging.getLogger(__name__)
 
@@ -169,6 +169,7 @@ class ConnectionPool:
         except psycopg2.OperationalError as exc:
             message = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
             raise DatabaseError(f"cannot connect to database {dbname!r}: {message}") from exc
+        dbrole.warn_if_superuser(cnx)
         cnx.set_session(isolation_level="READ COMMITTED")
         return cnx
 
@@ -220,5 +221,6 @@ def admin_connection(dbname: str = "postgres"):
         cnx = psycopg2.connect(**postgres.connection_params(dbname))
     except psycopg2.OperationalError as exc:
         raise DatabaseError(f"cannot connect to PostgreSQL: {str(exc).strip()}") from exc
+    dbrole.warn_if_superuser(cnx)
     cnx.autocommit = True
     return cnx
