@@ -56,8 +56,13 @@ def exists(name: str) -> bool:
 
 
 def _terminate(cr, name: str) -> None:
-    cr.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-               (name,))
+    """End our own role's client connections to ``name`` (a non-superuser may end no others).
+
+    Autovacuum workers are left alone: CREATE/DROP DATABASE stop them itself.
+    """
+    cr.execute("""SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                  WHERE datname = %s AND pid <> pg_backend_pid()
+                    AND backend_type = 'client backend' AND usename = current_user""", (name,))
 
 
 def _create_empty(name: str, template: str = "template0") -> None:
