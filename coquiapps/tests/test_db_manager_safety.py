@@ -115,3 +115,28 @@ def test_db_filter_applies_to_every_service(server, only_a, master):
         call(server, "db", "duplicate_database", master, b, databases.unique_name("x"))
     page = requests.get(f"{server}/web/database/manager", timeout=60).text
     assert a in page and b not in page
+
+
+@pytest.fixture
+def no_master(tmp_path):
+    previous = config.current()
+    config.set_current(config.Config(values={**previous.values, "admin_passwd": ""}, path=tmp_path / "c.conf"))
+    yield tmp_path / "c.conf"
+    config.set_current(previous)
+
+
+def test_closed_until_a_master_password_is_configured(server, no_master, base_db):
+    session = requests.Session()
+    page = session.get(f"{server}/web/database/manager", timeout=60).text
+    assert "The database manager is closed" in page and "master_pwd" not in page
+    # an attacker posts the forms anyway (a CSRF token of their own session, from the login page)
+    token = TOKEN_RE.search(session.get(f"{server}/web/login", params={"db": base_db}, timeout=60).text).group(1)
+    copy = databases.unique_name("closed")
+    databases.register(copy)
+    for _ in range(2):  # the first password given does not become the master password
+        answer = session.post(f"{server}/web/database/duplicate", data={
+            "csrf_token": token, "master_pwd": "first-caller", "name": base_db, "new_name": copy}, timeout=60)
+        assert "The database manager is closed" in answer.text
+    with pytest.raises(xmlrpc.client.Fault, match="closed"):
+        call(server, "db", "drop", "first-caller", copy)
+    assert not db.exists(copy) and not no_master.exists()
