@@ -87,6 +87,7 @@ def create_database(name: str, demo: bool = False, modules: list[str] | None = N
                     progress=None):
     """Create ``name`` with base, the given modules and the auto-installed ones."""
     from coquiapps.modules import loading
+    from coquiapps.service import throttle
 
     if lang not in dict(known_languages()):
         raise ValueError(f"unknown language {lang!r}: choose one of {', '.join(dict(known_languages()))}")
@@ -96,6 +97,7 @@ def create_database(name: str, demo: bool = False, modules: list[str] | None = N
     try:
         with sql_db.cursor(name) as cr:
             loading.initialize(cr, demo=demo, progress=progress)
+            throttle.create_table(cr)
             env = Environment(cr, SUPERUSER_ID, {}, registry=Registry.registries.get(name) or _pending(cr))
             if modules:
                 progress(f"installing {', '.join(modules)}")

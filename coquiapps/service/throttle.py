@@ -73,6 +73,11 @@ def address_of(environ: dict, proxy_mode: bool = False) -> str:
     return str(environ.get("REMOTE_ADDR") or "unknown")[:64]
 
 
+def create_table(cr) -> None:
+    """Create the failure table in a new database (older ones get it on first use)."""
+    cr.execute(_DDL)
+
+
 def _ensure_table(dbname: str) -> None:
     from coquiapps import sql_db
 
