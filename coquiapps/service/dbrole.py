@@ -120,15 +120,15 @@ def _transfer(params: dict, cr, name: str) -> None:
     cr.execute(sql.SQL("ALTER DATABASE {} OWNER TO {}").format(sql.Identifier(name), sql.Identifier(APP_ROLE)))
 
 
-_checked = False
+_checked: set = set()
 
 
 def warn_if_superuser(cnx) -> None:
-    """Log loudly (once per process) when ``cnx`` is a superuser connection."""
-    global _checked
-    if _checked:
+    """Log loudly (once per process and server) when ``cnx`` is a superuser connection."""
+    key = (cnx.info.host, cnx.info.port, cnx.info.user)
+    if key in _checked:
         return
-    _checked = True
+    _checked.add(key)
     with cnx.cursor() as cr:
         cr.execute("SELECT current_user, rolsuper FROM pg_roles WHERE rolname = current_user")
         row = cr.fetchone()

@@ -88,7 +88,9 @@ def _ensure_table(dbname: str) -> None:
     for attempt in range(3):
         try:
             with sql_db.cursor(dbname) as cr:
-                cr.execute(_DDL)
+                cr.execute("SELECT to_regclass('auth_failure') IS NULL")
+                if cr.fetchone()[0]:  # no DDL (and its locks) when the table is there
+                    cr.execute(_DDL)
             break
         except (psycopg2.errors.UniqueViolation, psycopg2.errors.DuplicateTable,
                 psycopg2.errors.DuplicateObject):

@@ -114,3 +114,14 @@ def test_a_data_dir_of_the_old_code_is_migrated_once(tmp_path):
     assert "legacy_copy" in run("db", "list").stdout.split()
     run("db", "drop", "legacy_copy")
     run("db", "drop", "legacy")
+
+
+def test_a_superuser_dsn_is_reported_loudly(monkeypatch, caplog):
+    if postgres.uses_external_server():
+        pytest.skip("needs the embedded server's bootstrap superuser")
+    params = postgres.connection_params("postgres")
+    monkeypatch.setitem(config.current().values, "db_dsn",
+                        f"host={params['host']} port={params['port']} user=postgres dbname=postgres")
+    cnx = sql_db.admin_connection()
+    cnx.close()
+    assert "SECURITY: the application connects to PostgreSQL as 'postgres', a SUPERUSER" in caplog.text
