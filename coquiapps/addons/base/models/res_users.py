@@ -113,7 +113,8 @@ class ResUsers(models.Model):
             "SELECT id, password_crypt FROM res_users WHERE login = %s AND active", (login,))
         row = self.env.cr.fetchone()
         dbname = self.env.cr.dbname
-        account = f"uid:{row[0]}" if row else f"login:{str(login)[:128]}"
+        # an unknown "login" is often a password typed in the wrong field: kept only as a digest
+        account = f"uid:{row[0]}" if row else "unknown:" + hashlib.sha256(str(login).encode()).hexdigest()[:16]
         throttle.check_login(dbname, account, self.env.cr)
         if not row or not password or not verify_password(password, row[1]):
             throttle.login_failed(dbname, account)
