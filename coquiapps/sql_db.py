@@ -11,7 +11,7 @@ import psycopg2
 import psycopg2.extras
 import psycopg2.sql
 
-from coquiapps.service import postgres
+from coquiapps.service import dbrole, postgres
 
 _logger = logging.getLogger(__name__)
 
@@ -259,12 +259,14 @@ def connect(dbname: str):
     :class:`DatabaseError` when it answers but this database cannot be used.
     """
     try:
-        return psycopg2.connect(**postgres.connection_params(dbname))
+        cnx = psycopg2.connect(**postgres.connection_params(dbname))
     except psycopg2.OperationalError as exc:
         message = first_line(exc)
         if dbname != "postgres" and _server_answers():
             raise DatabaseError(f"cannot connect to database {dbname!r}: {message}") from exc
         raise ServerUnavailable(f"the database server is unavailable: {message}") from exc
+    dbrole.warn_if_superuser(cnx)
+    return cnx
 
 
 def is_unavailable(exc: BaseException, cnx=None) -> bool:

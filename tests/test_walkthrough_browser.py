@@ -198,10 +198,13 @@ def debug_on_failure(browser):
 
 @pytest.fixture
 def master_config(tmp_path):
-    """A server whose master password is still unset: the first one given becomes it (as in the web tests)."""
+    """A server whose master password the administrator set with ``coquiapps db set-master-password``."""
+    from coquiapps.testing.master import set_master_password
+
     previous = config.current()
-    config.set_current(config.Config(values={**previous.values, "admin_passwd": ""},
-                                     path=tmp_path / "coquiapps.conf"))
+    cfg = config.Config(values={**previous.values, "admin_passwd": ""}, path=tmp_path / "coquiapps.conf")
+    config.set_current(cfg)
+    set_master_password(cfg, MASTER)
     yield
     config.set_current(previous)
 

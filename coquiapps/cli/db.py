@@ -1,4 +1,4 @@
-"""``coquiapps db``: create, list, drop and duplicate databases."""
+"""``coquiapps db``: create, list, drop, duplicate, back up and restore databases; the master password."""
 from __future__ import annotations
 
 import argparse
@@ -33,7 +33,22 @@ class DbCommand(Command):
         dup.add_argument("source")
         dup.add_argument("target")
         dup.add_argument("--no-neutralize", action="store_true")
+        bak = sub.add_parser("backup", help="write a backup zip (custom-format dump and manifest)")
+        bak.add_argument("name")
+        bak.add_argument("file", help="where to write the .zip")
+        res = sub.add_parser("restore", help="create a database from a backup zip (or a pg_dump -Fc file)")
+        res.add_argument("name")
+        res.add_argument("file")
+        res.add_argument("--copy", action="store_true", help="give the copy a new secret and uuid")
+        res.add_argument("--neutralize", action="store_true")
+        master = sub.add_parser("set-master-password",
+                                help="set the master password of the database manager (read from the "
+                                     "terminal, or one line of standard input)")
+        master.add_argument("--generate", action="store_true", help="make a random one and print it once")
         options = parser.parse_args(args)
+
+        if options.action == "set-master-password":
+            return set_master_password(options.generate)
 
         from coquiapps.service import db, postgres
 
@@ -60,4 +75,48 @@ class DbCommand(Command):
             state = "not neutralized" if options.no_neutralize else "neutralized"
             print(f"duplicated {options.source} to {options.target} ({state})")
             return 0
+        if options.action in ("backup", "restore"):
+            from coquiapps.addons.web.webclient import backup
+
+            if options.action == "backup":
+                with open(options.file, "wb") as handle:
+                    handle.write(backup.backup(options.name))
+                print(f"backed up {options.name} to {options.file}")
+                return 0
+            with open(options.file, "rb") as handle:
+                data = handle.read()
+            try:
+                backup.restore(options.name, data, copy=options.copy, neutralize=options.neutralize)
+            except ValueError as exc:
+                print(f"coquiapps db restore: {exc}", file=sys.stderr)
+                return 1
+            print(f"restored {options.file} as {options.name}")
+            return 0
         return 2
+
+
+def set_master_password(generate: bool) -> int:
+    """Save a master password hashed in the config file; a generated one is printed once."""
+    import getpass
+    import secrets
+
+    from coquiapps.service import security
+    from coquiapps.tools import config
+
+    if generate:
+        password = secrets.token_urlsafe(18)
+    elif sys.stdin.isatty():
+        password = getpass.getpass("New master password: ")
+        if password != getpass.getpass("Again: "):
+            print("coquiapps db set-master-password: the two passwords differ", file=sys.stderr)
+            return 1
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        print("coquiapps db set-master-password: the master password cannot be empty", file=sys.stderr)
+        return 1
+    security.set_master_password(password)
+    if generate:
+        print(f"master password: {password}")
+    print(f"the master password is set (stored hashed in {config.current().path})")
+    return 0

@@ -29,7 +29,28 @@ class ServerCommand(Command):
 
         # made (and saved) once here, before any worker forks and races to make its own
         crypto.server_key(cfg)
+        first_master_password(cfg)
 
         names = [n for value in options.database for n in value.split(",") if n]
         return server.serve(options.http_interface, options.http_port, options.workers, names,
                             cron=not options.no_cron)
+
+
+def first_master_password(cfg) -> None:
+    """On first start, make the master password of the database manager and print it once.
+
+    Without one the manager stays closed; it is never "whoever types one first".
+    Stored hashed in the config file; printed here only, never logged.
+    """
+    import secrets
+    import sys
+
+    from coquiapps.service import security
+
+    if not cfg.get("list_db") or security.master_password_set():
+        return
+    password = secrets.token_urlsafe(18)
+    security.set_master_password(password)
+    print(f"\n  The database manager's master password is: {password}\n"
+          f"  It is shown only this once (stored hashed in {cfg.path}); change it with\n"
+          f"  'coquiapps db set-master-password'.\n", file=sys.stderr, flush=True)

@@ -23,6 +23,7 @@ from coquiapps.http import dbselect, errors, origin, routing, sessions
 from coquiapps.http.request import Request, _current
 from coquiapps.http.sessions import COOKIE_NAME, MAX_AGE
 from coquiapps.orm.exceptions import AccessError, MissingError, UserError
+from coquiapps.service import throttle
 from coquiapps.tools import translate
 
 _logger = logging.getLogger(__name__)
@@ -74,6 +75,7 @@ class Application:
 
     # -- WSGI -------------------------------------------------------------------
     def __call__(self, environ, start_response):
+        throttle.client_address.set(throttle.address_of(environ, self.config.get("proxy_mode")))
         path = environ.get("PATH_INFO") or "/"
         if path.startswith("/xmlrpc/") or path.startswith("/jsonrpc"):
             return self._rpc(environ, start_response)

@@ -14,7 +14,7 @@ def version() -> dict:
             "server_serie": release.series, "protocol_version": 1}
 
 
-def authenticate(db: str, login: str, password: str, user_agent_env=None) -> int | bool:
+def authenticate(db: str, login: str, password: str, user_agent_env=None, host: str | None = None) -> int | bool:
     """The uid of the active user ``login`` with ``password`` in ``db``, or False.
 
     The login date is recorded. A database that does not exist (or that the
@@ -23,16 +23,18 @@ def authenticate(db: str, login: str, password: str, user_agent_env=None) -> int
     from coquiapps import sql_db
     from coquiapps.orm import SUPERUSER_ID, Environment, Registry
     from coquiapps.orm.exceptions import AccessError
+    from coquiapps.service.throttle import TooManyAttempts
 
-    if not all(isinstance(v, str) and v for v in (db, login, password)) or not db_allowed(db):
+    if not all(isinstance(v, str) and v for v in (db, login, password)) or not db_allowed(db, host):
         return False
     try:
         with sql_db.cursor(db) as cr:
             env = Environment(cr, SUPERUSER_ID, {}, registry=Registry.get(db).check_signaling(cr))
             uid = env["res.users"]._login(login, password)
+    except TooManyAttempts:
+        raise  # "try again in N s" says more than False
     except AccessError:
-        _logger.info("login failed for %r on %s", login, db)
-        return False
+        return False  # logged by the throttle
     except sql_db.DatabaseError as exc:
         _logger.info("login refused on %s: %s", db, exc)
         return False
@@ -58,11 +60,11 @@ def db_allowed(name: str, host: str | None = None) -> bool:
     return filter_matches(name, host) and name in db_service.list_dbs()
 
 
-def dispatch(method: str, params: list):
+def dispatch(method: str, params: list, host: str | None = None):
     if method == "version":
         return version()
     if method in ("authenticate", "login"):
         if len(params) < 3:
             raise TypeError(f"{method} takes (db, login, password)")
-        return authenticate(*params[:4])
+        return authenticate(*params[:4], host=host)
     raise NameError(f"method {method!r} is not part of the common service")

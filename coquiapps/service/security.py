@@ -31,8 +31,12 @@ def _digest(password: str) -> bytes:
 
 
 def check_credentials(cr, dbname: str, uid: int, password: str) -> None:
-    """Raise :class:`AccessDenied` unless ``password`` is the one of active user ``uid``."""
+    """Raise :class:`AccessDenied` unless ``password`` is the one of active user ``uid``.
+
+    Failures are throttled per user and per client address (:mod:`~coquiapps.service.throttle`).
+    """
     from coquiapps.addons.base.models.res_users import verify_password
+    from coquiapps.service import throttle
 
     if not isinstance(uid, int) or isinstance(uid, bool) or not isinstance(password, str) or not password:
         raise AccessDenied("Access Denied")
@@ -44,9 +48,12 @@ def check_credentials(cr, dbname: str, uid: int, password: str) -> None:
     digest = _digest(password)
     with _lock:
         known = _verified.get(key)
+    account = f"uid:{uid}"
+    throttle.check_login(dbname, account, cr)
     if known is not None and hmac.compare_digest(known, digest):
         return
     if not verify_password(password, row[0]):
+        throttle.login_failed(dbname, account)
         raise AccessDenied("Access Denied")
     with _lock:
         if len(_verified) >= MAX_CACHE:
@@ -54,11 +61,37 @@ def check_credentials(cr, dbname: str, uid: int, password: str) -> None:
         _verified[key] = digest
 
 
-def master_password_set() -> bool:
-    """Whether the server has a master password (config ``admin_passwd``)."""
+def stored_master_password() -> str:
+    """The master password's hash as configured now (``""``: none, the database manager is closed).
+
+    Read from the config file at each check when there is one, so that
+    ``coquiapps db set-master-password`` or a change made through one worker
+    is seen by every running process; ``COQUIAPPS_ADMIN_PASSWD`` overrides it.
+    """
+    import configparser
+    import os
+
     from coquiapps.tools import config
 
-    return bool(config.current().get("admin_passwd"))
+    cfg = config.current()
+    if "COQUIAPPS_ADMIN_PASSWD" in os.environ:
+        return os.environ["COQUIAPPS_ADMIN_PASSWD"]
+    if cfg.path is not None and cfg.path.exists():
+        parser = configparser.ConfigParser(interpolation=None)
+        parser.read(cfg.path)
+        value = parser.get("options", "admin_passwd", fallback="")
+        cfg.values["admin_passwd"] = value
+        return value
+    return cfg.get("admin_passwd") or ""
+
+
+def master_password_set() -> bool:
+    """Whether the server has a master password (without one the database manager is closed)."""
+    return bool(stored_master_password())
+
+
+CLOSED = ("The database manager is closed: no master password is configured. Set one on the server "
+          "with 'coquiapps db set-master-password' (or start 'coquiapps server' once, which makes one).")
 
 
 def check_master_password(password) -> None:
@@ -67,41 +100,50 @@ def check_master_password(password) -> None:
     The one check of the web database manager and of the ``db`` RPC service.
     The master password is the config's ``admin_passwd``, a hash from
     :func:`hash_password` (``scrypt$...``); a plain value written in the
-    config file by hand is still accepted, compared in constant time. On a
-    fresh install (no ``admin_passwd`` yet) the first password given becomes
-    the master password, saved hashed in the config file. ``list_db = False``
-    disables database management altogether.
+    config file by hand is still accepted, compared in constant time. Without
+    one nothing is accepted (never "the first caller sets it"); failures are
+    throttled per client address and logged. ``list_db = False`` disables
+    database management altogether.
     """
-    from coquiapps.addons.base.models.res_users import hash_password, verify_password
+    from coquiapps.addons.base.models.res_users import verify_password
+    from coquiapps.service import throttle
     from coquiapps.tools import config
     from coquiapps.tools.translate import _
 
     cfg = config.current()
     if not cfg.get("list_db"):
         raise AccessDenied(_("Database management is disabled on this server (list_db = False)."))
+    stored = stored_master_password()
+    if not stored:
+        raise AccessDenied(_(CLOSED))
     if not isinstance(password, str) or not password:
         raise AccessDenied(_("The master password is required."))
-    with _lock:
-        stored = cfg.get("admin_passwd") or ""
-        if not stored:
-            cfg.save(admin_passwd=hash_password(password))
-            _logger.warning("the master password of this server has been set (saved hashed in %s)", cfg.path)
-            return
+    throttle.check_master()
     if stored.startswith("scrypt$"):
         good = verify_password(password, stored)
     else:
         good = hmac.compare_digest(stored.encode(), password.encode())
     if not good:
+        throttle.master_failed()
         raise AccessDenied(_("Wrong master password."))
+    throttle.master_succeeded()
+
+
+def set_master_password(new: str) -> None:
+    """Store ``new`` (hashed) as the master password in the config file."""
+    from coquiapps.addons.base.models.res_users import hash_password
+    from coquiapps.tools import config
+
+    if not isinstance(new, str) or not new:
+        raise ValueError("the master password cannot be empty")
+    config.current().save(admin_passwd=hash_password(new))
 
 
 def change_master_password(old, new) -> None:
     """Replace the master password (``old`` must be the current one)."""
-    from coquiapps.addons.base.models.res_users import hash_password
-    from coquiapps.tools import config
     from coquiapps.tools.translate import _
 
     check_master_password(old)
     if not isinstance(new, str) or not new:
         raise AccessDenied(_("The new master password cannot be empty."))
-    config.current().save(admin_passwd=hash_password(new))
+    set_master_password(new)

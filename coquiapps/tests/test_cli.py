@@ -101,3 +101,36 @@ def test_unknown_command_and_help():
     assert result.returncode == 2 and "unknown command 'frobnicate'" in result.stderr
     result = cli("--help")
     assert "db " in result.stdout and "module " in result.stdout and "amazon-sandbox" in result.stdout
+
+
+def test_db_backup_and_restore(cli_db, tmp_path):
+    archive = tmp_path / "backup.zip"
+    assert cli("db", "backup", cli_db, str(archive)).returncode == 0
+    import zipfile
+
+    assert zipfile.ZipFile(archive).read("dump.dump").startswith(b"PGDMP")
+    restored = databases.unique_name("clirest")
+    databases.register(restored)
+    done = cli("db", "restore", restored, str(archive), "--copy")
+    assert done.returncode == 0, done.stderr
+    assert restored in cli("db", "list").stdout.split()
+    plain = tmp_path / "plain.sql"
+    plain.write_text(f"\\! touch {tmp_path / 'pwned'}\n")
+    refused = cli("db", "restore", databases.unique_name("clievil"), str(plain))
+    assert refused.returncode == 1 and "plain SQL dumps are not restored" in refused.stderr
+    assert not (tmp_path / "pwned").exists()
+    assert cli("db", "drop", restored).returncode == 0
+
+
+def test_set_master_password(tmp_path):
+    conf = tmp_path / "coquiapps.conf"
+    conf.write_text("[options]\n")
+    done = cli("-c", str(conf), "db", "set-master-password", stdin="typed-one\n")
+    assert done.returncode == 0 and "typed-one" not in done.stdout + done.stderr
+    from coquiapps.addons.base.models.res_users import verify_password
+
+    assert verify_password("typed-one", config.load(str(conf)).get("admin_passwd"))
+    generated = cli("-c", str(conf), "db", "set-master-password", "--generate")
+    password = generated.stdout.split("master password: ")[1].split()[0]
+    assert verify_password(password, config.load(str(conf)).get("admin_passwd"))
+    assert cli("-c", str(conf), "db", "set-master-password", stdin="\n").returncode == 1

@@ -11,6 +11,7 @@ from werkzeug.serving import make_server
 
 from coquiapps.service import marshal, rpc
 from coquiapps.testing import databases
+from coquiapps.testing.master import set_master_password
 from coquiapps.tools import config
 
 
@@ -157,8 +158,13 @@ def test_db_service(server, rpc_db, fresh_config, monkeypatch):
     assert rpc_db in dbs.list()
     assert dbs.db_exist(rpc_db) is True
     assert dbs.db_exist("no_such_database_here") is False
+    assert dbs.db_exist("postgres") is False and dbs.db_exist("template1") is False
     assert dbs.server_version() == "17.0"
-    # a fresh install: the first master password given becomes it, saved hashed
+    # a fresh install: closed, the first master password given does not become it
+    with pytest.raises(xmlrpc.client.Fault, match="closed"):
+        dbs.drop("master", "no_such_database_here")
+    assert not fresh_config.get("admin_passwd")
+    set_master_password(fresh_config, "master")
     assert dbs.drop("master", "no_such_database_here") is False
     stored = fresh_config.get("admin_passwd")
     assert stored.startswith("scrypt$") and "master" not in fresh_config.path.read_text()
@@ -170,8 +176,7 @@ def test_db_service(server, rpc_db, fresh_config, monkeypatch):
     databases.register(copy)
     assert dbs.duplicate_database("master", rpc_db, copy, True) is True
     assert dbs.db_exist(copy)
-    with pytest.raises(xmlrpc.client.Fault):
-        dbs.drop("master", "postgres")  # never someone else's database
+    assert dbs.drop("master", "postgres") is False  # never someone else's database
     assert dbs.drop("master", copy) is True
     assert not dbs.db_exist(copy)
     monkeypatch.setitem(config.current().values, "list_db", False)
@@ -182,8 +187,8 @@ def test_db_service(server, rpc_db, fresh_config, monkeypatch):
     assert "disabled" in info.value.faultString
 
 
-def test_create_database_over_rpc(server, monkeypatch):
-    monkeypatch.setitem(config.current().values, "admin_passwd", "plain-master")
+def test_create_database_over_rpc(server, fresh_config):
+    set_master_password(fresh_config, "plain-master")
     name = databases.unique_name("rpcnew")
     databases.register(name)
     dbs = proxy(server, "db")

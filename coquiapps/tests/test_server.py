@@ -111,3 +111,36 @@ def test_server_serves_and_stops_on_sigterm(server_db, workers):
         assert f"http://127.0.0.1:{port}/" in output
     finally:
         finish(proc)
+
+
+def test_first_start_makes_and_prints_the_master_password_once(server_db, base_db, tmp_path):
+    conf = tmp_path / "coquiapps.conf"
+    conf.write_text("[options]\n")
+    port = free_port()
+    proc = subprocess.Popen(command("-c", str(conf), "server", "-d", server_db, "--http-port", str(port),
+                                    "--no-cron"),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        password = None
+        for line in proc.stdout:  # printed before the server starts listening
+            if "master password is:" in line:
+                password = line.split("master password is:")[1].strip()
+                break
+        assert password, "no master password printed"
+        stored = config.load(str(conf)).get("admin_passwd")
+        assert stored.startswith("scrypt$") and password not in conf.read_text()
+        url = f"http://127.0.0.1:{port}"
+        wait_until_up(url, proc)
+        dbs = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/db")
+        with pytest.raises(xmlrpc.client.Fault, match="Wrong master password"):
+            dbs.drop("not-it", "no_such_database_here")
+        assert dbs.drop(password, "no_such_database_here") is False  # accepted; nothing to drop
+        # -d: the other database does not exist for any service of this server
+        assert dbs.db_exist(server_db) is True and dbs.db_exist(base_db) is False
+        common = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common")
+        uid = common.login(server_db, "admin", "admin")
+        models = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object")
+        with pytest.raises(xmlrpc.client.Fault, match="Access Denied"):
+            models.execute_kw(base_db, uid, "admin", "res.users", "context_get", [])
+    finally:
+        finish(proc)

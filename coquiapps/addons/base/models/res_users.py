@@ -102,12 +102,24 @@ class ResUsers(models.Model):
 
     @api.model
     def _login(self, login: str, password: str) -> int:
-        """The uid of the active user with this login and password; AccessError otherwise."""
+        """The uid of the active user with this login and password; AccessError otherwise.
+
+        Every login path comes here: failures are throttled per account and per
+        client address and logged (:mod:`coquiapps.service.throttle`).
+        """
+        from coquiapps.service import throttle
+
         self.env.cr.execute(
             "SELECT id, password_crypt FROM res_users WHERE login = %s AND active", (login,))
         row = self.env.cr.fetchone()
+        dbname = self.env.cr.dbname
+        # an unknown "login" is often a password typed in the wrong field: kept only as a digest
+        account = f"uid:{row[0]}" if row else "unknown:" + hashlib.sha256(str(login).encode()).hexdigest()[:16]
+        throttle.check_login(dbname, account, self.env.cr)
         if not row or not password or not verify_password(password, row[1]):
+            throttle.login_failed(dbname, account)
             raise AccessError("Wrong login/password")
+        throttle.login_succeeded(dbname, account)
         self.env.cr.execute("UPDATE res_users SET login_date = now() at time zone 'UTC' WHERE id = %s", (row[0],))
         return row[0]
 

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from coquiapps import http, sql_db
 from coquiapps.exceptions import AccessError
-from coquiapps.http import request
+from coquiapps.http import dbselect, request
 from coquiapps.tools import config
 from coquiapps.tools.translate import _
 
@@ -22,6 +22,21 @@ MANAGER = "/web/database/manager"
 def _enabled() -> None:
     if not config.current().get("list_db"):
         raise NotFound(_("The database manager is disabled on this server."))
+
+
+def _served(name) -> None:
+    """Refuse a database this server does not serve (not ours, or outside ``db_filter``/``-d``)."""
+    if not isinstance(name, str) or name not in dbselect.allowed_dbs(request.httprequest.host):
+        raise ValueError(_("The database %s does not exist.", name))
+
+
+def _servable(name) -> None:
+    """Refuse a new database name this server would not serve (outside ``db_filter``/``-d``)."""
+    from coquiapps.service import db
+
+    db.check_name(name)
+    if not dbselect.matches(name, request.httprequest.host):
+        raise ValueError(_("This server does not serve a database named %s (db_filter).", name))
 
 
 def _release_database() -> None:
@@ -45,7 +60,7 @@ class Database(http.Controller):
         _enabled()
         from coquiapps.service import db
 
-        databases = db.list_dbs()
+        databases = dbselect.allowed_dbs(request.httprequest.host)
         langs = db.known_languages()
         return request.render("web/database_manager.html", {
             "databases": databases, "master_set": master.is_set(), "langs": langs,
@@ -76,6 +91,7 @@ class Database(http.Controller):
         def run():
             if not password:
                 raise ValueError(_("The administrator password is required."))
+            _servable(name)
             db.create_database(name, demo=bool(demo), admin_password=password, login=login or "admin",
                                lang=lang or "en_US")
 
@@ -85,7 +101,12 @@ class Database(http.Controller):
     def duplicate(self, master_pwd="", name="", new_name="", neutralize=None, **kw):
         from coquiapps.service import db
 
-        return self._run(master_pwd, lambda: db.duplicate_database(name, new_name, neutralize=bool(neutralize)),
+        def run():
+            _served(name)
+            _servable(new_name)
+            db.duplicate_database(name, new_name, neutralize=bool(neutralize))
+
+        return self._run(master_pwd, run,
                          _("Database %(name)s duplicated as %(new_name)s (neutralized).", name=name, new_name=new_name)
                          if neutralize else
                          _("Database %(name)s duplicated as %(new_name)s.", name=name, new_name=new_name))
@@ -95,6 +116,7 @@ class Database(http.Controller):
         from coquiapps.service import db
 
         def run():
+            _served(name)
             db.drop_database(name)
             if request.session.get("db") == name:
                 request.session.logout(keep_db=False)
@@ -103,11 +125,9 @@ class Database(http.Controller):
 
     @http.route("/web/database/backup", type="http", auth="none", methods=["POST"])
     def backup(self, master_pwd="", name="", **kw):
-        from coquiapps.service import db
 
         def run():
-            if not db.exists(name):
-                raise ValueError(_("The database %s does not exist.", name))
+            _served(name)
             data = backup.backup(name)
             stamp = dt.datetime.utcnow().strftime("%Y-%m-%d_%H-%M-%S")
             return Response(data, content_type="application/zip", headers=[
@@ -118,11 +138,9 @@ class Database(http.Controller):
     @http.route("/web/database/restore", type="http", auth="none", methods=["POST"])
     def restore(self, master_pwd="", name="", backup_file=None, copy=None, neutralize=None, **kw):
         def run():
-            from coquiapps.service import db
-
             if backup_file is None or not getattr(backup_file, "filename", ""):
                 raise ValueError(_("Choose a backup file to restore."))
-            db.check_name(name)
+            _servable(name)
             backup.restore(name, backup_file.read(), copy=bool(copy), neutralize=bool(neutralize))
 
         return self._run(master_pwd, run, _("Database %s restored.", name))

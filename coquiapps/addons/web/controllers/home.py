@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from coquiapps import http, sql_db
 from coquiapps.exceptions import AccessError
 from coquiapps.http import dbselect, request
+from coquiapps.service.throttle import TooManyAttempts
 from coquiapps.tools.translate import _
 
 from ..webclient import actions, layout, menus
@@ -37,6 +38,9 @@ class Home(http.Controller):
         if request.httprequest.method == "POST":
             try:
                 uid = request.env["res.users"]._login(kw.get("login", ""), kw.get("password", ""))
+            except TooManyAttempts as exc:
+                values["error"] = str(exc)
+                return layout.page("web/login.html", values, status=429)
             except AccessError:
                 values["error"] = _("Wrong login/password")
                 return layout.page("web/login.html", values, status=200)

@@ -83,10 +83,13 @@ def test_apps_update_list_and_install(page, server, new_db, tmp_path, monkeypatc
 
 def test_duplicate_with_neutralize_shows_banner(page, server, new_db, tmp_path):
     previous = config.current()
-    config.set_current(config.Config(values={**previous.values, "admin_passwd": ""},
-                                     path=tmp_path / "coquiapps.conf"))
+    cfg = config.Config(values={**previous.values, "admin_passwd": ""}, path=tmp_path / "coquiapps.conf")
+    config.set_current(cfg)
     try:
         from coquiapps.testing import databases
+        from coquiapps.testing.master import set_master_password
+
+        set_master_password(cfg, "master")
 
         source = new_db(label="browsersrc")
         copy = databases.unique_name("browsercopy")

@@ -7,6 +7,7 @@ import pytest
 
 from coquiapps.service import db
 from coquiapps.testing import databases
+from coquiapps.testing.master import set_master_password
 from coquiapps.tools import config
 
 from .common import WebClient, text
@@ -29,10 +30,18 @@ def notices(response) -> str:
 def test_manager_operations(fresh_config, base_db):
     client = WebClient()
     page = text(client.get("/web/database/manager"))
-    assert "No master password is set yet" in page and base_db in page
+    assert "The database manager is closed" in page
+    assert 'action="/web/database/duplicate"' not in page
     copy = databases.unique_name("dbm")
     databases.register(copy)
-    # the first master password becomes it, stored hashed
+    # closed until a master password is configured: the first one typed does not become it
+    client.get(f"/web/login?db={base_db}")  # the closed manager has no form: a CSRF token from elsewhere
+    refused = client.follow(client.post("/web/database/duplicate", {
+        "master_pwd": "s3cret", "name": base_db, "new_name": copy, "neutralize": "1"}))
+    assert "The database manager is closed" in text(refused) and not db.exists(copy)
+    assert not fresh_config.path.exists() or "admin_passwd" not in fresh_config.path.read_text()
+    set_master_password(fresh_config, "s3cret")
+    assert 'action="/web/database/duplicate"' in text(client.get("/web/database/manager"))
     done = client.follow(client.post("/web/database/duplicate", {
         "master_pwd": "s3cret", "name": base_db, "new_name": copy, "neutralize": "1"}))
     assert f"duplicated as {copy} (neutralized)" in text(done)
@@ -44,7 +53,7 @@ def test_manager_operations(fresh_config, base_db):
     assert backup.status_code == 200 and backup.mimetype == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(backup.data))
     manifest = json.loads(archive.read("manifest.json"))
-    assert manifest["modules"]["base"] and "CREATE TABLE" in archive.read("dump.sql").decode()
+    assert manifest["modules"]["base"] and archive.read("dump.dump").startswith(b"PGDMP")
     restored = databases.unique_name("dbr")
     databases.register(restored)
     done = client.follow(client.post("/web/database/restore", {
@@ -64,6 +73,7 @@ def test_manager_operations(fresh_config, base_db):
 
 
 def test_create_database(fresh_config):
+    set_master_password(fresh_config, "m")
     client = WebClient()
     name = databases.unique_name("dbc")
     databases.register(name)
@@ -100,7 +110,8 @@ def test_web_and_rpc_share_the_master_password(fresh_config, monkeypatch):
     from coquiapps.addons.base.models.res_users import verify_password
 
     client = WebClient()
-    # set from the web (first one on a fresh install), used over RPC
+    set_master_password(fresh_config, "first")
+    # changed from the web, used over RPC
     done = client.follow(client.post("/web/database/change_password", {
         "master_pwd": "first", "master_pwd_new": "second"}))
     assert "Master password changed." in text(done)
@@ -108,24 +119,25 @@ def test_web_and_rpc_share_the_master_password(fresh_config, monkeypatch):
     with pytest.raises(xmlrpc.client.Fault, match="Wrong master password"):
         xmlrpc_db(client, "drop", "first", "no_such_database_here")
     assert xmlrpc_db(client, "drop", "second", "no_such_database_here") is False
-    # set over RPC (first one on a fresh install), used from the web
-    monkeypatch.setitem(fresh_config.values, "admin_passwd", "")
-    assert xmlrpc_db(client, "drop", "from-rpc", "no_such_database_here") is False
-    assert verify_password("from-rpc", config.load(str(fresh_config.path)).get("admin_passwd"))
+    # set on the command line while the server runs, used from the web and over RPC at once
+    set_master_password(fresh_config, "from-cli")
+    assert xmlrpc_db(client, "drop", "from-cli", "no_such_database_here") is False
+    assert verify_password("from-cli", config.load(str(fresh_config.path)).get("admin_passwd"))
     refused = client.follow(client.post("/web/database/drop", {"master_pwd": "second", "name": "nope"}))
     assert "Wrong master password" in text(refused)
-    accepted = client.follow(client.post("/web/database/drop", {"master_pwd": "from-rpc", "name": "nope"}))
+    accepted = client.follow(client.post("/web/database/drop", {"master_pwd": "from-cli", "name": "nope"}))
     assert "does not exist" in text(accepted) and "Wrong master password" not in text(accepted)
     # list_db = False disables both
     monkeypatch.setitem(fresh_config.values, "list_db", False)
     assert client.get("/web/database/manager").status_code == 404
     with pytest.raises(xmlrpc.client.Fault, match="disabled"):
-        xmlrpc_db(client, "drop", "from-rpc", "no_such_database_here")
+        xmlrpc_db(client, "drop", "from-cli", "no_such_database_here")
 
 
 def test_create_database_in_french(fresh_config):
     from coquiapps import sql_db
 
+    set_master_password(fresh_config, "m")
     client = WebClient()
     page = text(client.get("/web/database/manager"))
     assert '<option value="fr_FR">French / Français</option>' in page
@@ -153,6 +165,7 @@ def test_create_database_in_french(fresh_config):
 def test_duplicate_and_drop_the_database_one_is_logged_in_to(fresh_config, new_db):
     """The administrator's own session on the source must not break the copy (it needs no connection)."""
     source = new_db(label="dbmself")
+    set_master_password(fresh_config, "s3cret")
     client = WebClient()
     assert client.login(source).status_code == 303
     copy = databases.unique_name("dbmselfcopy")

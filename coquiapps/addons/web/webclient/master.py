@@ -2,7 +2,8 @@
 
 The web database manager and the ``db`` RPC service share one check
 (:mod:`coquiapps.service.security`): the config's ``admin_passwd``, stored
-hashed, set by the first password given on a fresh install.
+hashed. Without one the manager is closed: ``coquiapps server`` makes one at
+its first start, or ``coquiapps db set-master-password`` sets it.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ def is_set() -> bool:
 
 
 def check(password: str) -> None:
-    """Accept the master password, or make it the master password when none is set yet."""
+    """Accept the master password (throttled per address); AccessDenied otherwise or when none is set."""
     security.check_master_password(password)
 
 
