@@ -12,6 +12,8 @@ import io
 import logging
 import re
 import subprocess
+import urllib.error
+import urllib.parse
 import urllib.request
 import zipfile
 
@@ -207,6 +209,12 @@ def log():
 
 def test_wizard_secrets_are_in_no_backup_duplicate_or_log(server, world, log):
     secrets = use_the_wizards(world, Admin(server, world.db))
+    # Amazon's authorization code comes back in the callback's query, which the server logs too
+    code = "ANaQvbxHfYbVxcPsfOdjxHsnkEkVlNzU-an-authorization-code"
+    query = urllib.parse.urlencode({"state": "not-a-state", "spapi_oauth_code": code, "selling_partner_id": "A1X"})
+    with pytest.raises(urllib.error.HTTPError):  # refused (forged state), and logged
+        urllib.request.urlopen(f"{server}/amazon_spapi/callback?{query}", timeout=30)
+    secrets["authorization code"] = code
     assert all(len(value) >= 20 for value in secrets.values()), secrets.keys()
 
     staging = databases.unique_name("staging")
@@ -219,4 +227,35 @@ def test_wizard_secrets_are_in_no_backup_duplicate_or_log(server, world, log):
         "the log": ["\n".join(log.lines).encode()],
     }
     found = leaks(secrets, where)
+    assert not found, found
+
+
+def _rows_of_an_older_version(env) -> dict[str, str]:
+    """Wizard rows as the versions before encryption left them: secrets in plain columns."""
+    account = env["amazon.account"].create({"name": "Amazon US older", "company_id": env.ref("base.main_company").id,
+                                            "base_marketplace_id": env.ref("sale_amazon.marketplace_us").id})
+    app = env["amazon.spapi.app"].create({"name": "Older app", "client_id": "amzn1.application-oa2-client.older"})
+    values = {"client secret": "amzn1.oa2-cs.v1.plain-secret-an-older-version-left",
+              "refresh token": "Atzr|plain-refresh-token-an-older-version-left",
+              "new client secret": "amzn1.oa2-cs.v1.plain-new-secret-an-older-version-left",
+              "connect link": "http://localhost/amazon_spapi/connect/plain-token-an-older-version-left?db=x"}
+    cr = env.cr
+    cr.execute("INSERT INTO amazon_spapi_private_app (account_id, client_secret, refresh_token) VALUES (%s, %s, %s)",
+               (account.id, values["client secret"], values["refresh token"]))
+    cr.execute("INSERT INTO amazon_spapi_rotate_secret (app_id, new_secret) VALUES (%s, %s)",
+               (app.id, values["new client secret"]))
+    cr.execute("INSERT INTO amazon_spapi_link_wizard (account_id, url) VALUES (%s, %s)",
+               (account.id, values["connect link"]))
+    return values
+
+
+def test_an_upgrade_removes_the_plaintext_wizard_rows_of_older_versions(full_db):
+    from coquiapps.modules import loading
+    from coquiapps.tests.test_modules_lifecycle import run
+
+    name = databases.copy_of(full_db, "older")
+    secrets = run(name, _rows_of_an_older_version)
+    assert len(leaks(secrets, {"the dump": [plain_dump(name)]})) == len(secrets)  # planted where a dump finds them
+    run(name, lambda env: loading.upgrade_modules(env, ["sale_amazon_spapi"]))
+    found = leaks(secrets, {"the dump after the upgrade": [plain_dump(name)]})
     assert not found, found
