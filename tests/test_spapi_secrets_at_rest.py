@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import io
 import logging
+import os
 import re
 import subprocess
 import urllib.error
@@ -20,6 +21,7 @@ import zipfile
 import pytest
 import requests
 
+from coquiapps import sql_db
 from coquiapps.addons.web.webclient import backup
 from coquiapps.service import db as db_service
 from coquiapps.service import pgtools, postgres
@@ -128,12 +130,8 @@ def use_the_wizards(world, admin: Admin) -> dict[str, str]:
             assert env[model].search_count([]), f"the {model} row was left where the admin closed it"
     assert private["client_id"].encode() in plain_dump(world.db)  # the search below can find a value
     return {"client secret": private["client_secret"], "new client secret": rotated,
-            "public app's client secret": public_app_secret(h), "refresh token": refresh_token,
+            "public app's client secret": h.app("public")["client_secret"], "refresh token": refresh_token,
             "access token": access_token, "connect link": link.group(0), "connect link token": link.group(1)}
-
-
-def public_app_secret(h) -> str:
-    return h.app("public")["client_secret"]
 
 
 # -- where secrets must not be -----------------------------------------------------------------
@@ -148,8 +146,6 @@ def _connection_args(dbname: str) -> tuple[list[str], dict]:
 
 def plain_dump(dbname: str) -> bytes:
     """``pg_dump`` of ``dbname`` as plain SQL: every column value as text."""
-    import os
-
     args, extra_env = _connection_args(dbname)
     result = subprocess.run([pgtools.binary("pg_dump"), "--no-owner", "--format=plain", *args],
                             env={**os.environ, **extra_env}, capture_output=True, check=True)
@@ -220,6 +216,10 @@ def test_wizard_secrets_are_in_no_backup_duplicate_or_log(server, world, log):
     staging = databases.unique_name("staging")
     databases.register(staging)
     db_service.duplicate_database(world.db, staging, neutralize=True)
+    with sql_db.cursor(staging) as cr:  # an administrator's dialogs stay on the original
+        cr.execute("SELECT (SELECT count(*) FROM amazon_spapi_private_app) + (SELECT count(*) FROM "
+                   "amazon_spapi_rotate_secret) + (SELECT count(*) FROM amazon_spapi_link_wizard)")
+        assert cr.fetchone()[0] == 0
     where = {
         "the database manager's backup": readable_parts(backup.backup(world.db)),
         "a plain SQL dump": [plain_dump(world.db)],
