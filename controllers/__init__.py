@@ -1,1 +1,3 @@
-from . import main  # noqa: F401
+from . import log_redaction, main  # noqa: F401
+
+log_redaction.install()

@@ -1,4 +1,9 @@
-"""Private seller app (self-authorization): paste client id, secret and refresh token."""
+"""Private seller app (self-authorization): paste client id, secret and refresh token.
+
+The pasted secrets are encrypted columns (a wizard row outlives the dialog until the
+transient cleanup, and goes into backups and duplicates), and are blanked as soon as
+they are saved where they belong.
+"""
 import dataclasses
 
 from coquiapps import _, fields, models
@@ -17,8 +22,9 @@ class AmazonSpapiPrivateApp(models.TransientModel):
                                    help="Leave empty to register a new private application")
     app_name = fields.Char("Application Name")
     client_id = fields.Char("LWA Client ID")
-    client_secret = fields.Char("LWA Client Secret", password=True)
-    refresh_token = fields.Char(password=True, help="Atzr|… from Seller Central, Develop Apps")
+    client_secret = fields.Char("LWA Client Secret", password=True, encrypted=True, copy=False)
+    refresh_token = fields.Char(password=True, encrypted=True, copy=False,
+                                help="Atzr|… from Seller Central, Develop Apps")
     selling_partner_id = fields.Char("Seller ID", help="Merchant Token shown in Seller Central "
                                                        "(needed if the account has none yet)")
 
@@ -58,4 +64,6 @@ class AmazonSpapiPrivateApp(models.TransientModel):
             app.sudo().write({"client_secret": self.client_secret, "secret_issued_on": fields.Date.today()})
         account.sudo().write({"spapi_app_id": app.id})
         account._sp_store_grant(spid, dataclasses.replace(access, refresh_token=token_text), participations)
+        # stored encrypted on the app and the account now: no second copy in this row
+        self.write({"client_secret": False, "refresh_token": False})
         return account._notify_client(_("%s is connected through the private application.", account.name))

@@ -1,4 +1,7 @@
-"""Rotate Client Secret: the new secret replaces the old one only once Amazon accepts it."""
+"""Rotate Client Secret: the new secret replaces the old one only once Amazon accepts it.
+
+The new secret is an encrypted column, blanked once it is saved on the application.
+"""
 from coquiapps import _, fields, models
 from coquiapps.exceptions import UserError
 
@@ -11,7 +14,8 @@ class AmazonSpapiRotateSecret(models.TransientModel):
     _description = "Rotate an LWA client secret"
 
     app_id = fields.Many2one("amazon.spapi.app", required=True)
-    new_secret = fields.Char("New Client Secret", password=True, required=True)
+    # not required in the model: it is blanked once saved (the form marks it required)
+    new_secret = fields.Char("New Client Secret", password=True, encrypted=True, copy=False)
 
     def action_rotate(self):
         self.ensure_one()
@@ -19,11 +23,14 @@ class AmazonSpapiRotateSecret(models.TransientModel):
             raise UserError(_("Only administrators can rotate client secrets."))
         app = self.app_id
         secret = (self.new_secret or "").strip()
+        if not secret:
+            raise UserError(_("Please fill in: %s.", _("client secret")))
         try:
             endpoints.lwa_client(self.env, LWACredentials(app.client_id, secret)).grantless(SCOPE_SECRET_ROTATION)
         except (LWAError, SPAPIError) as exc:
             raise UserError(_("Amazon did not accept the new secret (%s); the current one is kept.", exc)) from exc
         app.sudo().write({"client_secret": secret, "secret_issued_on": fields.Date.today()})
+        self.write({"new_secret": False})  # kept (encrypted) on the application only
         paused = app.account_ids.filtered(lambda a: a.sp_state == "error" and a.sp_has_refresh_token)
         paused.sudo().write({"sp_state": "connected", "sp_last_error": False})
         return app.account_ids._notify_client(
