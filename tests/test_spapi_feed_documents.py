@@ -18,8 +18,8 @@ from coquiapps.addons.sale_amazon_spapi.spapi import (
     parse_report,
     parse_xml_report,
 )
-from coquiapps.addons.sale_amazon_spapi.spapi.feeds import decompress, parse_feed
 from coquiapps.addons.sale_amazon_spapi.spapi.errors import PermanentError, ServerError
+from coquiapps.addons.sale_amazon_spapi.spapi.feeds import decompress, parse_feed
 from lxml import etree
 
 WHEN = datetime(2026, 5, 1, 15, 36, 33, tzinfo=timezone(timedelta(hours=-8)))
