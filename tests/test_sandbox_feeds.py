@@ -223,7 +223,14 @@ def test_usage_plans_paced_give_no_429(world):
     assert world.statuses("uploadFeedDocument") == {"200": 18}
     usage = world.control("GET", "usage-plans", params={"operation": "createFeed",
                                                         "partner": world.spid})
-    assert (usage["rate"], usage["burst"]) == ("0.0083", 15)
+    assert (usage["rate"], usage["burst"]) == ("0.0083", 15) and usage["tokens"] < 1
+    # The same call unpaced, right now: the sandbox enforces the plan.
+    upload = world.feeds.create_feed_document(docs[0].content_type)
+    unpaced = requests.post(f"{world.client.base_url}/feeds/2021-06-30/feeds", timeout=10, json={
+        "feedType": "JSON_LISTINGS_FEED", "marketplaceIds": [world.marketplace],
+        "inputFeedDocumentId": upload.feed_document_id},
+        headers={"x-amz-access-token": world.client._tokens(), "user-agent": "test/1.0"})
+    assert unpaced.status_code == 429 and unpaced.json()["errors"][0]["code"] == "QuotaExceeded"
 
 
 def test_faults_on_feeds_and_storage_are_retried(world):

@@ -19,6 +19,7 @@ import gzip
 import hashlib
 import hmac
 import json
+import logging
 import os
 import secrets
 import uuid
@@ -34,6 +35,8 @@ from .render import fmt_time
 
 if TYPE_CHECKING:
     from .app import Sandbox
+
+_logger = logging.getLogger("amazon_sandbox")
 
 URL_LIFETIME = 300.0  # pre-signed document URLs expire after 5 minutes
 RETENTION = 90 * 86400.0
@@ -324,7 +327,8 @@ class FeedStore:
         if self.data_dir is None:
             return
         state = {
-            "clock": self.sandbox.clock.time(), "next_feed": self.next_feed,
+            "seed": self.sandbox.seed, "clock": self.sandbox.clock.time(),
+            "next_feed": self.next_feed,
             "secret": base64.b64encode(self.secret).decode(),
             "settings": asdict(self.settings),
             "documents": [asdict(d) for d in self.documents.values()],
@@ -340,6 +344,11 @@ class FeedStore:
         if self.data_dir is None or not (self.data_dir / "feeds.json").exists():
             return
         state = json.loads((self.data_dir / "feeds.json").read_text())
+        if state.get("seed") != self.sandbox.seed:
+            # Another world (other sellers and orders): its feeds mean nothing here.
+            _logger.warning("amazon sandbox: %s holds the feeds of seed %s, not %s; starting "
+                            "without them", self.data_dir, state.get("seed"), self.sandbox.seed)
+            return
         # Sandbox time never runs back over feeds already dated.
         behind = state["clock"] - self.sandbox.clock.time()
         if behind > 0:
