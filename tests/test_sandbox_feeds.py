@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 import requests
 from coquiapps.addons.sale_amazon_spapi.spapi import (
+    FeedsAPI,
     InvalidInput,
     OrderCancellation,
     PermanentError,
@@ -166,10 +167,25 @@ def test_cancel_feed_only_while_in_queue(world):
     assert [(f.feed_id, f.processing_status) for f in rest.feeds] == [(feed_id, "CANCELLED")]
 
 
+class Recording:
+    """The real transport, keeping the requests it sent."""
+
+    def __init__(self, inner):
+        self.inner, self.sent = inner, []
+
+    def __call__(self, request):
+        self.sent.append(request)
+        return self.inner(request)
+
+
 def test_upload_needs_the_same_content_type_and_a_fresh_url(world):
-    upload = world.feeds.create_feed_document("text/xml; charset=UTF-8")
+    recording = Recording(world.transport)
+    feeds = FeedsAPI(world.client, documents=recording, sleep=world.advance)
+    upload = feeds.create_feed_document("text/xml; charset=UTF-8")
     with pytest.raises(PermanentError, match="SignatureDoesNotMatch"):
-        world.feeds.upload_feed_document(upload.url, b"<x/>", "application/json")
+        feeds.upload_feed_document(upload.url, b"<x/>", "application/json")
+    # Not an SP-API call: the pre-signed URL gets no access token.
+    assert [dict(r.headers) for r in recording.sent] == [{"Content-Type": "application/json"}]
     sent = requests.put(upload.url, data=b"<x/>", timeout=10,
                         headers={"Content-Type": "text/xml; charset=UTF-8",
                                  "x-amz-access-token": "must-not-matter"})
