@@ -284,3 +284,25 @@ def test_state_survives_a_restart(tmp_path):
         assert shipped["packages"][0]["trackingNumber"] == "AFTER-RESTART"
     finally:
         second.stop()
+
+
+def test_listings_document_with_a_bad_header_is_fatal(world):
+    bad = FeedDocument("JSON_LISTINGS_FEED", b'{"header": {"sellerId": "SOMEONE-ELSE", '
+                       b'"version": "2.0"}, "messages": []}', "application/json", {})
+    feed, content = world.submit_and_wait(bad)
+    assert feed.processing_status == "FATAL"
+    report = parse_report(content)
+    assert report.messages_processed == 0
+    assert "SOMEONE-ELSE" in report.document_issues[0].message
+
+
+def test_client_and_sandbox_declare_the_same_usage_plans():
+    from coquiapps.addons.sale_amazon_spapi.spapi import OPERATIONS
+    from coquiapps.addons.sale_amazon_spapi.tests.amazon_sandbox import PLANS
+
+    expected = {"createFeedDocument": (0.5, 15), "createFeed": (0.0083, 15), "getFeed": (2, 15),
+                "getFeeds": (0.0222, 10), "cancelFeed": (2, 15), "getFeedDocument": (0.0222, 10),
+                "getListingsItem": (5, 10)}
+    for name, (rate, burst) in expected.items():
+        assert (OPERATIONS[name].rate, OPERATIONS[name].burst) == (rate, burst), name
+        assert (float(PLANS[name][0]), PLANS[name][1]) == (rate, burst), name
