@@ -127,7 +127,7 @@ def _s3_error(operation: str, response: Response) -> Exception:
 
 
 def _between(text: str, start: str, end: str) -> str:
-    head, sep, rest = text.partition(start)
+    _head, sep, rest = text.partition(start)
     return rest.partition(end)[0].strip() if sep else ""
 
 
@@ -236,8 +236,9 @@ class FeedsAPI:
                   next_token: str | None = None) -> FeedsPage:
         """One page of feeds; with ``next_token`` nothing else may be given (Amazon's rule)."""
         if next_token:
-            if feed_types or processing_statuses or marketplace_ids or page_size \
-                    or created_since or created_until:
+            filters = (feed_types, processing_statuses, marketplace_ids, page_size,
+                       created_since, created_until)
+            if any(filters):
                 raise InvalidParameters("getFeeds takes nextToken alone", operation=GET_FEEDS.name)
             params = [("nextToken", next_token)]
         else:
