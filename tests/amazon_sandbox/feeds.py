@@ -130,6 +130,8 @@ class FeedStore:
     pages: dict[str, tuple[list[str], int, int]] = field(default_factory=dict)
     next_feed: int = 50001000000
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+    _sku_index: dict = field(default_factory=dict, repr=False)
+    _sku_index_size: int = -1
 
     # -- documents --------------------------------------------------------------------------
     def create_document(self, seller_id: str, content_type: str, kind: str = "input") -> Document:
@@ -295,13 +297,19 @@ class FeedStore:
         found = self.listings.get(f"{seller_id}|{sku}")
         if found is not None:
             return found
-        for order in self.sandbox.orders.values():
-            if order.seller_id == seller_id:
+        if self._sku_index_size != len(self.sandbox.orders):
+            # Rebuilt when orders were added: a 10,000-message feed must not scan every order.
+            self._sku_index = {}
+            for order in self.sandbox.orders.values():
                 for item in order.items:
-                    if item.sku == sku:
-                        return {"sku": sku, "product_type": "PRODUCT", "quantity": 0,
-                                "asin": item.asin, "title": item.title, "updated": order.created}
-        return None
+                    self._sku_index.setdefault((order.seller_id, item.sku), (item, order.created))
+            self._sku_index_size = len(self.sandbox.orders)
+        hit = self._sku_index.get((seller_id, sku))
+        if hit is None:
+            return None
+        item, created = hit
+        return {"sku": sku, "product_type": "PRODUCT", "quantity": 0, "asin": item.asin,
+                "title": item.title, "updated": created}
 
     def set_listing(self, seller_id: str, sku: str, product_type: str | None,
                     quantity: int | None) -> None:
