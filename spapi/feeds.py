@@ -275,6 +275,8 @@ class FeedsAPI:
     def wait_for_feed(self, feed_id: str, *, poll_interval: float = 30.0,
                       max_polls: int = 1000) -> Feed:
         """Poll ``getFeed`` until DONE, FATAL or CANCELLED (sleeping ``poll_interval``)."""
+        if max_polls < 1:
+            raise InvalidParameters("max_polls must be at least 1", operation=GET_FEED.name)
         for _ in range(max_polls):
             feed = self.get_feed(feed_id)
             if feed.finished:
