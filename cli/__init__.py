@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
 
 from coquiapps.cli.command import Command
+
+
+def _default_data_dir() -> str | None:
+    base = os.environ.get("COQUIAPPS_DATA_DIR")
+    return os.path.join(base, "amazon-sandbox") if base else None
 
 
 class AmazonSandboxCommand(Command):
@@ -24,13 +30,18 @@ class AmazonSandboxCommand(Command):
         parser.add_argument("--time-scale", type=float, default=1.0,
                             help="sandbox seconds per wall second (e.g. 600 for benchmarks)")
         parser.add_argument("--verbose", action="store_true", help="log each request (no query strings)")
+        parser.add_argument("--data-dir", dest="data_dir",
+                            default=_default_data_dir(),
+                            help="keep feeds, documents and listings here across restarts "
+                                 "(default: $COQUIAPPS_DATA_DIR/amazon-sandbox; none: in memory)")
         options = parser.parse_args(args)
         if options.time_scale <= 0:
             parser.error("--time-scale must be positive")
 
         from ..tests.amazon_sandbox import Sandbox, serve
 
-        sandbox = Sandbox(seed=options.seed, time_scale=options.time_scale)
+        sandbox = Sandbox(seed=options.seed, time_scale=options.time_scale,
+                          data_dir=options.data_dir or None)
         try:
             server = serve(sandbox, host=options.host, port=options.port, verbose=options.verbose)
         except OSError as exc:

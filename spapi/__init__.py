@@ -14,7 +14,11 @@ tested alone against fakes or the local Amazon sandbox. One concept per module:
 * :mod:`.client` — :class:`SPAPIClient`: pacing, retries, refresh on 403;
 * :mod:`.operations` — every operation declared once with its usage plan;
 * :mod:`.sellers`, :mod:`.orders`, :mod:`.application_management` — one class per API;
-* :mod:`.normalize` — Orders v2026-01-01 ``Order`` -> the importer's dict.
+* :mod:`.normalize` — Orders v2026-01-01 ``Order`` -> the importer's dict;
+* :mod:`.feeds` — Feeds API 2021-06-30 and the pre-signed document transfers;
+* :mod:`.feed_documents` — builders of the fulfillment, cancellation and listings feeds;
+* :mod:`.processing_reports` — per-message results of both report kinds;
+* :mod:`.listings` — Listings Items ``getListingsItem`` (FBM quantity read-back).
 
 Typical use::
 
@@ -57,6 +61,21 @@ from .errors import (
     SPAPIError,
     TransportError,
 )
+from .feed_documents import (
+    CANCEL_REASONS,
+    CARRIER_CODES,
+    FeedContentError,
+    FeedDocument,
+    OrderCancellation,
+    QuantityUpdate,
+    ShipFromAddress,
+    ShipmentConfirmation,
+    listings_quantity_feed,
+    order_cancellation_feed,
+    order_fulfillment_feed,
+)
+from .feeds import Feed, FeedDocumentInfo, FeedDocumentUpload, FeedsAPI, FeedsPage
+from .listings import ListingsAPI, fbm_quantity
 from .lwa import (
     SCOPE_NOTIFICATIONS,
     SCOPE_SECRET_ROTATION,
@@ -68,11 +87,25 @@ from .lwa import (
 from .normalize import OrderDataError, normalize_order
 from .operations import DEFAULT_RATE_PLANS, OPERATIONS, Operation
 from .orders import IMPORT_INCLUDED_DATA, OrdersAPI, OrdersPage, SearchOrdersQuery
+from .processing_reports import (
+    MessageResult,
+    ProcessingReport,
+    ReportFormatError,
+    parse_listings_report,
+    parse_report,
+    parse_xml_report,
+)
 from .ratelimit import MemoryRateStore, RateLimiter, RatePlan, RateStore
 from .sellers import MarketplaceParticipation, SellersAPI
 from .transport import Request, RequestsTransport, Response, Transport
 
 __all__ = [
+    "CANCEL_REASONS", "CARRIER_CODES", "Feed", "FeedContentError", "FeedDocument",
+    "FeedDocumentInfo", "FeedDocumentUpload", "FeedsAPI", "FeedsPage", "ListingsAPI",
+    "MessageResult", "OrderCancellation", "ProcessingReport", "QuantityUpdate",
+    "ReportFormatError", "ShipFromAddress", "ShipmentConfirmation", "fbm_quantity",
+    "listings_quantity_feed", "order_cancellation_feed", "order_fulfillment_feed",
+    "parse_listings_report", "parse_report", "parse_xml_report",
     "DEFAULT_RATE_PLANS", "IMPORT_INCLUDED_DATA", "LWA_TOKEN_URL", "MARKETPLACES", "OPERATIONS",
     "SCOPE_NOTIFICATIONS", "SCOPE_SECRET_ROTATION", "SPAPI_HOSTS", "SPAPI_SANDBOX_HOSTS",
     "AccessDenied", "AccessToken", "AccessTokenProvider", "ApplicationManagementAPI",

@@ -43,9 +43,24 @@ GET_ORDER = Operation("getOrder", "GET", "/orders/2026-01-01/orders/{orderId}", 
 ROTATE_CLIENT_SECRET = Operation(
     "rotateApplicationClientSecret", "POST", "/applications/2023-11-30/clientSecret", 0.0167, 1)
 
+# Feeds API 2021-06-30 (spapi/FEEDS.md): createFeed refills one call every two minutes.
+CREATE_FEED_DOCUMENT = Operation(
+    "createFeedDocument", "POST", "/feeds/2021-06-30/documents", 0.5, 15)
+CREATE_FEED = Operation("createFeed", "POST", "/feeds/2021-06-30/feeds", 0.0083, 15)
+GET_FEED = Operation("getFeed", "GET", "/feeds/2021-06-30/feeds/{feedId}", 2.0, 15)
+GET_FEEDS = Operation("getFeeds", "GET", "/feeds/2021-06-30/feeds", 0.0222, 10)
+CANCEL_FEED = Operation("cancelFeed", "DELETE", "/feeds/2021-06-30/feeds/{feedId}", 2.0, 15)
+GET_FEED_DOCUMENT = Operation(
+    "getFeedDocument", "GET", "/feeds/2021-06-30/documents/{feedDocumentId}", 0.0222, 10)
+# Listings Items API 2021-08-01: reads the quantity a listings feed set.
+GET_LISTINGS_ITEM = Operation(
+    "getListingsItem", "GET", "/listings/2021-08-01/items/{sellerId}/{sku}", 5.0, 10)
+
 OPERATIONS: Mapping[str, Operation] = MappingProxyType({
     op.name: op
-    for op in (GET_MARKETPLACE_PARTICIPATIONS, SEARCH_ORDERS, GET_ORDER, ROTATE_CLIENT_SECRET)
+    for op in (GET_MARKETPLACE_PARTICIPATIONS, SEARCH_ORDERS, GET_ORDER, ROTATE_CLIENT_SECRET,
+               CREATE_FEED_DOCUMENT, CREATE_FEED, GET_FEED, GET_FEEDS, CANCEL_FEED,
+               GET_FEED_DOCUMENT, GET_LISTINGS_ITEM)
 })
 
 #: The usage plans of :data:`OPERATIONS`, for :class:`~.ratelimit.RateLimiter`.

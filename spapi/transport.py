@@ -76,6 +76,8 @@ class Request:
     params: Sequence[tuple[str, str]] = ()
     form: Mapping[str, str] | None = field(default=None, repr=False)
     json: Any = field(default=None, repr=False)
+    #: Raw bytes to send (a feed document uploaded to its pre-signed URL).
+    body: bytes | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -158,7 +160,7 @@ class RequestsTransport:
                 request.url,
                 params=list(request.params) or None,
                 headers=dict(request.headers),
-                data=request.form,
+                data=request.body if request.body is not None else request.form,
                 json=request.json,
                 timeout=self.timeout,
                 allow_redirects=False,

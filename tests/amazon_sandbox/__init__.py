@@ -1,6 +1,7 @@
 """Amazon sandbox: a local, faithful stand-in for Login with Amazon, the Seller
 Central consent page and the Selling Partner API (Sellers, Orders v0 and
-2026-01-01, Application Management), with usage plans, faults and a clock.
+2026-01-01, Application Management, Feeds 2021-06-30 with its document storage,
+Listings Items getListingsItem), with usage plans, faults and a clock.
 
     from coquiapps.addons.sale_amazon_spapi.tests.amazon_sandbox import Sandbox, serve
 
@@ -16,12 +17,13 @@ See README.md beside this file for the control routes.
 from .app import Sandbox
 from .clock import Clock
 from .faults import Faults
+from .feeds import FeedStore
 from .marketplaces import MARKETPLACES, Marketplace
 from .model import App, Order, OrderItem, Seller
 from .server import SandboxServer, serve
 from .usage_plans import PLANS, UsagePlans
 
 __all__ = [
-    "MARKETPLACES", "PLANS", "App", "Clock", "Faults", "Marketplace", "Order", "OrderItem",
+    "MARKETPLACES", "PLANS", "App", "Clock", "Faults", "FeedStore", "Marketplace", "Order", "OrderItem",
     "Sandbox", "SandboxServer", "Seller", "UsagePlans", "serve",
 ]

@@ -2,23 +2,28 @@
 
 Routes: ``/auth/o2/token`` (LWA), ``/apps/authorize/consent`` (Seller
 Central), ``/na|/eu|/fe/...`` (SP-API per region) and ``/_sandbox/...``
-(control, not part of Amazon's surface). Faults apply to Amazon's routes only.
-All state is in memory and guarded by one lock; fault sleeps happen outside it.
+(control, not part of Amazon's surface) and ``/_storage/feeds/...`` (the
+pre-signed feed document URLs, S3 at Amazon). Faults apply to Amazon's routes
+and the storage. State is in memory, guarded by one lock (fault sleeps happen
+outside it); feeds, documents and listings are also kept under ``data_dir``.
 """
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
 import uuid
+from pathlib import Path
 
 from werkzeug.wrappers import Request, Response
 
-from . import consent, control, lwa, spapi
+from . import consent, control, feeds_api, lwa, spapi
 from .calls import CallLog
 from .clock import Clock
 from .data import DataFactory, default_world
 from .faults import Faults
+from .feeds import FeedStore
 from .grants import Grants
 from .model import OLD_SECRET_GRACE, App, Order, Seller
 from .orders import OrderQueries
@@ -27,13 +32,14 @@ from .responses import lwa_error, request_id, sp_error
 from .usage_plans import UsagePlans
 
 REGION_PREFIXES = {"na": "NA", "eu": "EU", "fe": "FE"}
+STORAGE_PREFIX = "/_storage/feeds/"
 
 
 class Sandbox:
     """Amazon (LWA, consent page, SP-API) in one in-memory, seeded object."""
 
     def __init__(self, seed: int = 1, time_scale: float = 1.0, *, start: float | None = None,
-                 populate: bool = True):
+                 populate: bool = True, data_dir: str | os.PathLike | None = None):
         self.seed = seed
         self.clock = Clock(time_scale, start)
         self.lock = threading.RLock()
@@ -55,6 +61,9 @@ class Sandbox:
             for seller in sellers:
                 self.sellers[seller.selling_partner_id] = seller
             self.add_orders(orders)
+        # Feeds, documents and listings; kept under data_dir when one is given.
+        self.feeds = FeedStore(self, Path(data_dir) if data_dir else None)
+        self.feeds.load()
 
     # -- convenience for tests ----------------------------------------------------------
     def app(self, kind: str = "public", draft: bool = False) -> App:
@@ -140,6 +149,11 @@ class Sandbox:
             return "lwaToken", None, lambda: lwa.token_endpoint(self, request)
         if path == "/apps/authorize/consent":
             return "consent", None, lambda: consent.consent_page(self, request)
+        if path.startswith(STORAGE_PREFIX):
+            # Pre-signed feed document URLs (S3 at Amazon): no access token, no usage plan.
+            operation = "uploadFeedDocument" if request.method == "PUT" else "downloadFeedDocument"
+            document_id = path[len(STORAGE_PREFIX):]
+            return operation, None, lambda: self._storage(operation, request, document_id)
         prefix, _, rest = path.lstrip("/").partition("/")
         region = REGION_PREFIXES.get(prefix)
         if region is None:
@@ -149,6 +163,11 @@ class Sandbox:
             return None
         operation, params, scope = found
         return operation, region, lambda: spapi.handle(self, request, region, operation, params, scope)
+
+    def _storage(self, operation: str, request: Request, document_id: str) -> Response:
+        response = feeds_api.storage(self, request, document_id)
+        self.calls.record(operation, response.status_code)
+        return response
 
     def _amazon(self, request: Request, environ) -> Response:
         route = self._route(request)
@@ -181,6 +200,10 @@ def _drop(environ) -> None:
 
 
 def _fault_response(operation: str, status: int) -> Response:
+    if operation in ("uploadFeedDocument", "downloadFeedDocument"):
+        return feeds_api._s3_error(status, "SlowDown" if status == 503 else "InternalError",
+                                   "Please reduce your request rate." if status == 503
+                                   else "We encountered an internal error. Please try again.")
     if operation == "lwaToken":
         if status == 503:
             return lwa_error(503, "temporarily_unavailable", "The service is temporarily unavailable")

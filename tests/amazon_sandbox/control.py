@@ -46,6 +46,13 @@ URLS = Map([
     Rule("/_sandbox/notifications", methods=["DELETE"], endpoint="clear_notifications"),
     Rule("/_sandbox/usage-plans", methods=["GET"], endpoint="get_usage"),
     Rule("/_sandbox/usage-plans", methods=["DELETE"], endpoint="reset_usage"),
+    Rule("/_sandbox/feeds", methods=["GET"], endpoint="list_feeds"),
+    Rule("/_sandbox/feeds/settings", methods=["GET"], endpoint="get_feed_settings"),
+    Rule("/_sandbox/feeds/settings", methods=["PUT", "POST"], endpoint="set_feed_settings"),
+    Rule("/_sandbox/feeds/fatal-next", methods=["POST"], endpoint="fatal_next"),
+    Rule("/_sandbox/feeds/<feed_id>", methods=["GET"], endpoint="get_feed"),
+    Rule("/_sandbox/listings", methods=["GET"], endpoint="list_listings"),
+    Rule("/_sandbox/listings", methods=["POST", "PUT"], endpoint="set_listing"),
 ], strict_slashes=False)
 
 
@@ -58,6 +65,7 @@ def handle(sandbox: Sandbox, request: Request) -> Response:
         endpoint, values = URLS.bind_to_environ(request.environ).match()
     except HTTPException as exc:
         return json_response({"error": exc.description or exc.name}, exc.code or 404)
+    sandbox.feeds.settle()  # ground truth includes what finished feeds changed
     try:
         body = request.get_json(silent=True) if request.data else {}
         if body is None or not isinstance(body, dict):
@@ -345,10 +353,104 @@ def reset_usage(sandbox, request, body):
     return {"reset": True}
 
 
+def _feed_row(sandbox, feed, now, contents: bool = False) -> dict:
+    row = {**feed.as_json(now), "sellingPartnerId": feed.seller_id,
+           "inputFeedDocumentId": feed.input_document_id, "start": fmt_time(feed.start),
+           "end": fmt_time(feed.end), "forcedFatal": feed.forced_fatal,
+           "messagesProcessed": feed.messages, "messagesWithError": feed.errors,
+           "messagesWithWarning": feed.warnings}
+    if contents:
+        store = sandbox.feeds
+        raw = store.contents.get(feed.input_document_id)
+        row["input"] = raw.decode("utf-8", "replace") if raw is not None else None
+        result = store.documents.get(feed.result_document_id or "")
+        if result is not None:
+            data = store.contents.get(result.document_id, b"")
+            if result.compression == "GZIP":
+                import gzip
+                data = gzip.decompress(data)
+            row["result"] = data.decode("utf-8", "replace")
+            row["resultCompression"] = result.compression
+    return row
+
+
+def list_feeds(sandbox, request, body):
+    """Every feed (of one seller with ?selling_partner_id=), oldest first."""
+    spid = request.args.get("selling_partner_id")
+    now = sandbox.clock.time()
+    feeds = sorted((f for f in sandbox.feeds.feeds.values() if spid in (None, f.seller_id)),
+                   key=lambda f: int(f.feed_id))
+    return {"now": fmt_time(now), "feeds": [_feed_row(sandbox, f, now) for f in feeds]}
+
+
+def get_feed(sandbox, request, body, feed_id):
+    """One feed with its input document and (decompressed) processing report as text."""
+    return _feed_row(sandbox, sandbox.feeds.feeds[feed_id], sandbox.clock.time(), contents=True)
+
+
+def get_feed_settings(sandbox, request, body):
+    from dataclasses import asdict
+    return asdict(sandbox.feeds.settings)
+
+
+def set_feed_settings(sandbox, request, body):
+    settings = sandbox.feeds.settings
+    for key in ("queue_delay", "processing_time", "gzip_min_bytes"):
+        if key in body:
+            value = float(body[key])
+            if value < 0:
+                raise BadRequest(f"{key} must not be negative")
+            setattr(settings, key, int(value) if key == "gzip_min_bytes" else value)
+    if "gzip" in body:
+        if body["gzip"] not in ("auto", "always", "never"):
+            raise BadRequest("gzip must be auto, always or never")
+        settings.gzip = body["gzip"]
+    sandbox.feeds.save()
+    return get_feed_settings(sandbox, request, body)
+
+
+def fatal_next(sandbox, request, body):
+    """The next ``count`` feeds created (of a seller / type, if given) end FATAL."""
+    from .feeds import FEED_TYPES, FatalRule
+    count = int(body.get("count", 1))
+    if count < 1:
+        raise BadRequest("count must be at least 1")
+    if body.get("feed_type") not in (None, *FEED_TYPES):
+        raise BadRequest(f"feed_type must be one of {sorted(FEED_TYPES)}")
+    if body.get("selling_partner_id") is not None:
+        _seller(sandbox, body["selling_partner_id"])
+    sandbox.feeds.fatal_rules.append(FatalRule(count, body.get("selling_partner_id"),
+                                               body.get("feed_type")))
+    sandbox.feeds.save()
+    return {"rules": [r.__dict__ for r in sandbox.feeds.fatal_rules]}
+
+
+def list_listings(sandbox, request, body):
+    seller = _seller(sandbox, request.args.get("selling_partner_id"))
+    prefix = seller.selling_partner_id + "|"
+    return {"listings": [v for k, v in sorted(sandbox.feeds.listings.items()) if k.startswith(prefix)]}
+
+
+def set_listing(sandbox, request, body):
+    """Create or change a listing: ``{selling_partner_id, sku, quantity?, product_type?}``."""
+    seller = _seller(sandbox, body.get("selling_partner_id"))
+    sku = body.get("sku")
+    if not isinstance(sku, str) or not sku:
+        raise BadRequest("sku is required")
+    quantity = body.get("quantity", 0)
+    if not isinstance(quantity, int) or quantity < 0:
+        raise BadRequest("quantity must be a non-negative integer")
+    sandbox.feeds.set_listing(seller.selling_partner_id, sku, body.get("product_type", "PRODUCT"),
+                              quantity)
+    sandbox.feeds.save()
+    return sandbox.feeds.listing(seller.selling_partner_id, sku)
+
+
 HANDLERS = {name: globals()[name] for name in (
     "state", "self_authorize", "authorization_code", "create_app", "redirect_uris",
     "expire_secret", "rotate_secret", "create_seller", "list_orders", "create_orders",
     "order_status", "revoke", "get_clock", "set_clock", "get_faults", "set_faults",
     "clear_faults", "get_calls", "reset_calls", "get_notifications", "clear_notifications",
-    "get_usage", "reset_usage",
+    "get_usage", "reset_usage", "list_feeds", "get_feed", "get_feed_settings",
+    "set_feed_settings", "fatal_next", "list_listings", "set_listing",
 )}

@@ -88,6 +88,20 @@ class OrderItem:
 
 
 @dataclass
+class Shipment:
+    """A package confirmed by the seller: carrier, tracking number, items and quantities."""
+
+    at: float
+    carrier: str
+    tracking_number: str
+    shipping_method: str
+    items: dict[str, int]  # order item id -> quantity
+
+    def as_json(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass
 class Order:
     order_id: str
     seller_id: str
@@ -103,6 +117,11 @@ class Order:
     seller_order_id: str | None = None
     # (sandbox time, status), sorted; the first is the status at creation.
     events: list[tuple[float, str]] = field(default_factory=list)
+    # Packages the seller confirmed through POST_ORDER_FULFILLMENT_DATA (feeds.py);
+    # when present they replace the generated package and shipped quantities.
+    shipments: list[Shipment] = field(default_factory=list)
+    # Order item ids the seller cancelled (POST_ORDER_ACKNOWLEDGEMENT_DATA Failure).
+    cancelled_items: dict[str, float] = field(default_factory=dict)
 
     @property
     def marketplace(self) -> Marketplace:
@@ -119,6 +138,15 @@ class Order:
                 break
             status, updated = new_status, at
         return status, updated
+
+    def shipped(self, now: float) -> dict[str, int]:
+        """Quantities the seller confirmed as shipped by ``now``, per order item id."""
+        totals: dict[str, int] = {}
+        for shipment in self.shipments:
+            if shipment.at <= now:
+                for item_id, quantity in shipment.items.items():
+                    totals[item_id] = totals.get(item_id, 0) + quantity
+        return totals
 
     def schedule(self, at: float, status: str) -> None:
         self.events.append((max(at, self.created), status))

@@ -28,7 +28,10 @@ def money(value: Decimal, order: Order) -> dict:
     return {"amount": _amount(value, order), "currencyCode": order.marketplace.currency}
 
 
-def _shipped_quantities(order: Order, status: str) -> list[int]:
+def _shipped_quantities(order: Order, status: str, now: float | None = None) -> list[int]:
+    if order.shipments:  # confirmed by the seller's fulfillment feed
+        shipped = order.shipped(float("inf") if now is None else now)
+        return [shipped.get(i.order_item_id, 0) for i in order.items]
     if status == "SHIPPED":
         return [i.quantity for i in order.items]
     if status == "PARTIALLY_SHIPPED":  # the first line went out, the rest waits
@@ -78,7 +81,7 @@ def _tracking(order: Order) -> str:
 
 def order_v2026(order: Order, now: float, included: set) -> dict:
     status, updated = order.state(now)
-    shipped = _shipped_quantities(order, status)
+    shipped = _shipped_quantities(order, status, now)
     body: dict = {
         "orderId": order.order_id,
         "createdTime": fmt_time(order.created),
@@ -115,7 +118,16 @@ def order_v2026(order: Order, now: float, included: set) -> dict:
         }
     body["orderItems"] = [_item_v2026(order, item, n, status, included)
                           for item, n in zip(order.items, shipped, strict=True)]
-    if "PACKAGES" in included and order.fulfilled_by == "MERCHANT" and any(shipped):
+    if "PACKAGES" in included and order.shipments:
+        packages = [s for s in order.shipments if s.at <= now]
+        if packages:
+            body["packages"] = [{
+                "packageReferenceId": str(n), "packageStatus": {"status": "IN_TRANSIT"},
+                "carrier": s.carrier, "trackingNumber": s.tracking_number,
+                "shipTime": fmt_time(s.at),
+                "packageItems": [{"orderItemId": k, "quantity": v} for k, v in s.items.items()],
+            } for n, s in enumerate(packages, start=1)]
+    elif "PACKAGES" in included and order.fulfilled_by == "MERCHANT" and any(shipped):
         ship_time = next(at for at, s in order.events if s in ("SHIPPED", "PARTIALLY_SHIPPED"))
         body["packages"] = [{
             "packageReferenceId": "1", "packageStatus": {"status": "IN_TRANSIT"},
@@ -128,7 +140,7 @@ def order_v2026(order: Order, now: float, included: set) -> dict:
 
 def order_v0(order: Order, now: float) -> dict:
     status, updated = order.state(now)
-    shipped = _shipped_quantities(order, status)
+    shipped = _shipped_quantities(order, status, now)
     body = {
         "AmazonOrderId": order.order_id,
         "PurchaseDate": fmt_time(order.created),
@@ -174,7 +186,7 @@ def _money_v0(value: Decimal, order: Order) -> dict:
 
 def items_v0(order: Order, now: float) -> list[dict]:
     status, _ = order.state(now)
-    shipped = _shipped_quantities(order, status)
+    shipped = _shipped_quantities(order, status, now)
     result = []
     for index, (item, n) in enumerate(zip(order.items, shipped, strict=True)):
         body = {

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from werkzeug.wrappers import Request, Response
 
+from . import feeds_api
 from .marketplaces import MARKETPLACES
 from .orders import NotFound
 from .responses import InvalidInput, json_response, sp_error
@@ -30,6 +31,15 @@ ROUTES = [
     ("GET", re.compile(r"^/orders/2026-01-01/orders/(?P<order_id>[^/]+)$"), "getOrder", None),
     ("POST", re.compile(r"^/applications/2023-11-30/clientSecret$"), "rotateApplicationClientSecret",
      ROTATION_SCOPE),
+    ("POST", re.compile(r"^/feeds/2021-06-30/documents$"), "createFeedDocument", None),
+    ("GET", re.compile(r"^/feeds/2021-06-30/documents/(?P<feedDocumentId>[^/]+)$"),
+     "getFeedDocument", None),
+    ("POST", re.compile(r"^/feeds/2021-06-30/feeds$"), "createFeed", None),
+    ("GET", re.compile(r"^/feeds/2021-06-30/feeds$"), "getFeeds", None),
+    ("GET", re.compile(r"^/feeds/2021-06-30/feeds/(?P<feedId>[^/]+)$"), "getFeed", None),
+    ("DELETE", re.compile(r"^/feeds/2021-06-30/feeds/(?P<feedId>[^/]+)$"), "cancelFeed", None),
+    ("GET", re.compile(r"^/listings/2021-08-01/items/(?P<sellerId>[^/]+)/(?P<sku>[^/]+)$"),
+     "getListingsItem", None),
 ]
 
 
@@ -101,6 +111,9 @@ def _dispatch(sandbox: Sandbox, request: Request, operation: str, params: dict,
         sandbox.rotate_secret(sandbox.apps[grant.client_id])
         return Response(status=204)
     seller = sandbox.sellers[grant.selling_partner_id]
+    sandbox.feeds.settle()  # orders and listings show what finished feeds changed
+    if operation in feeds_api.FEED_OPERATIONS:
+        return feeds_api.dispatch(sandbox, request, operation, params, seller, now)
     queries = sandbox.queries
     if operation == "getMarketplaceParticipations":
         return json_response({"payload": [

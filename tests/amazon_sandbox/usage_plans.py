@@ -17,6 +17,13 @@ PLANS: dict[str, tuple[str, int]] = {
     "getOrder": ("0.5", 30),
     "createRestrictedDataToken": ("1", 10),
     "rotateApplicationClientSecret": ("0.0167", 1),
+    "createFeedDocument": ("0.5", 15),
+    "createFeed": ("0.0083", 15),
+    "getFeed": ("2.0", 15),
+    "getFeeds": ("0.0222", 10),
+    "cancelFeed": ("2.0", 15),
+    "getFeedDocument": ("0.0222", 10),
+    "getListingsItem": ("5.0", 10),
 }
 
 
