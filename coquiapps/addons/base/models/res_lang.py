@@ -13,7 +13,7 @@ class ResLang(models.Model):
 
     _sql_constraints = [("code_uniq", "unique(code)", "The code of the language must be unique!")]
 
-    def installed_codes(self) -> list[str]:
+    def _installed_codes(self) -> list[str]:
         return self.sudo().search([("active", "=", True)]).mapped("code")
 
     def write(self, vals):

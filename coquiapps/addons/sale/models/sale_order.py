@@ -53,7 +53,7 @@ class SaleOrder(models.Model):
                 unnamed[vals.get("company_id")].append(vals)
         for company, values in unnamed.items():
             sequence = self.env["ir.sequence"].with_company(company) if company else self.env["ir.sequence"]
-            names = sequence.next_by_code_batch("sale.order", len(values)) or ["New"] * len(values)
+            names = sequence._next_by_code_batch("sale.order", len(values)) or ["New"] * len(values)
             for vals, name in zip(values, names, strict=True):
                 vals["name"] = name
         orders = super().create(vals_list)
