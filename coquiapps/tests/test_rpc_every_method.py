@@ -48,7 +48,8 @@ def test_every_public_method_as_portal_and_salesman(full_db):
             leaked, outcome = _run(world, server, role, calls, rpc_plan.attacks(world, relay.url))
             found = rpc_probe.changes(before, rpc_probe.snapshot(db))
             assert not leaked, f"{role}: secrets in responses: {leaked}"
-            assert not rpc_probe.unexplained_changes(db, uid, found), role
+            wrong = rpc_probe.unexplained_changes(db, uid, found)
+            assert not wrong, f"{role} changed what their rights and rules do not allow: {wrong}"
             created = sum(1 for _table, kind, _key in found if kind == "created")
             assert rpc_probe.sequence_total(db) - drawn_before <= created, \
                 f"{role} drew sequence numbers without creating records"
