@@ -4,8 +4,9 @@
   salesman, an ordinary customer and known secrets (LWA client secret, refresh
   and access tokens, an MWS token, the admin's password hash, ``database.secret``),
   every Amazon URL pointed at a :class:`Relay` on 127.0.0.1;
-- :class:`XmlRpc` and :class:`WebClient` call model methods as a user through
-  ``/xmlrpc/2/object`` and ``/web/dataset/call_kw``, keeping every response body;
+- :class:`XmlRpc`, :class:`JsonRpc` and :class:`WebClient` call model methods as a
+  user through ``/xmlrpc/2/object``, ``/jsonrpc`` and ``/web/dataset/call_kw``,
+  keeping every response body;
 - :func:`snapshot` and :func:`unexplained_changes` tell which rows changed and
   which of those changes the user's access rights and record rules do not allow.
 """
@@ -177,6 +178,30 @@ class XmlRpc:
         except xmlrpc.client.Fault as fault:
             return False, self.transport.last_body, fault.faultString
         return True, self.transport.last_body, ""
+
+
+class JsonRpc:
+    """``execute_kw`` as one user through ``/jsonrpc`` (Odoo's JSON-RPC external API)."""
+
+    name = "jsonrpc"
+
+    def __init__(self, server: str, db: str, login: str, password: str):
+        self.url, self.db, self.password = f"{server}/jsonrpc", db, password
+        self.session = requests.Session()
+        self.uid = self._call("common", "authenticate", [db, login, password, {}]).json().get("result")
+        assert self.uid, f"{login} could not sign in over JSON-RPC"
+
+    def _call(self, service: str, method: str, args: list):
+        return self.session.post(self.url, json={"jsonrpc": "2.0", "method": "call", "id": 1, "params": {
+            "service": service, "method": method, "args": args}}, timeout=60)
+
+    def call(self, model: str, method: str, args: list, kwargs: dict | None = None) -> tuple[bool, bytes, str]:
+        response = self._call("object", "execute_kw",
+                              [self.db, self.uid, self.password, model, method, args, kwargs or {}])
+        body = response.json()
+        if "error" in body:
+            return False, response.content, body["error"].get("data", {}).get("message", "")
+        return True, response.content, ""
 
 
 class WebClient:

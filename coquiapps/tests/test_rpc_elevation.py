@@ -1,7 +1,7 @@
 """Issue 12's public methods that elevated, and the remote-call policy, over real HTTP.
 
-Each attack is made as a portal user and as a salesman through both
-``/xmlrpc/2/object`` and ``/web/dataset/call_kw``; each must be refused with a
+Each attack is made as a portal user and as a salesman through
+``/xmlrpc/2/object``, ``/jsonrpc`` and ``/web/dataset/call_kw``; each must be refused with a
 clear AccessError and leave the database as it was. The administrator keeps
 the calls that are theirs.
 """
@@ -14,7 +14,7 @@ from coquiapps.testing.browser import served_app
 from coquiapps.tests import rpc_probe
 
 ROLES = ("portal", "salesman")
-TRANSPORTS = {"xmlrpc": rpc_probe.XmlRpc, "web": rpc_probe.WebClient}
+TRANSPORTS = {"xmlrpc": rpc_probe.XmlRpc, "jsonrpc": rpc_probe.JsonRpc, "web": rpc_probe.WebClient}
 
 
 @pytest.fixture(scope="module")
