@@ -1,11 +1,12 @@
 """Every public method of every installed model, called over real RPC by a portal user and a salesman.
 
-Each public method (ORM plumbing included) of each model is called with
-plausible arguments on records of every model (one is made where a model has
-none), once per user, alternately through ``/xmlrpc/2/object``
-(:mod:`xmlrpc.client`) and the web client's ``/web/dataset/call_kw`` (a
-signed-in session) — the other user gets the other transport for the same
-call —, then the attacks of issue 12 by name through both. Afterwards, the
+Each public method of each model is called with plausible arguments on
+records of every model (one is made where a model has none), once per user,
+alternately through ``/xmlrpc/2/object`` (:mod:`xmlrpc.client`) and the web
+client's ``/web/dataset/call_kw`` (a signed-in session) — the other user gets
+the other transport for the same call —, then the attacks of issue 12 by
+name through both. The ORM's plumbing (``sudo``, ``browse``, ``mapped`` ...,
+refused by name) is shared out: each user calls it on every other model. Afterwards, the
 database differs only by what the caller's access rights and record rules
 allow (every row of every table is compared; numbers drawn from sequences
 are bounded by the records created), no response carries a planted secret,
@@ -43,7 +44,7 @@ def test_every_public_method_as_portal_and_salesman(full_db):
         for role in ("portal", "salesman"):
             uid = world.users[role][0]
             with rpc_probe.superuser(db) as env:
-                calls = rpc_plan.plan(env, world, relay.url)
+                calls = rpc_plan.plan(env, world, relay.url, plumbing=list(world.users).index(role))
             before, drawn_before = rpc_probe.snapshot(db), rpc_probe.sequence_total(db)
             leaked, outcome = _run(world, server, role, calls, rpc_plan.attacks(world, relay.url))
             found = rpc_probe.changes(before, rpc_probe.snapshot(db))
@@ -53,5 +54,5 @@ def test_every_public_method_as_portal_and_salesman(full_db):
             created = sum(1 for _table, kind, _key in found if kind == "created")
             assert rpc_probe.sequence_total(db) - drawn_before <= created, \
                 f"{role} drew sequence numbers without creating records"
-            assert outcome["ok"] and outcome["refused"] and len(calls) > 1000, outcome
+            assert outcome["ok"] and outcome["refused"] and len(calls) > 800, outcome
         assert not relay.requests, f"calls reached the relay standing in for Amazon: {relay.requests}"

@@ -18,6 +18,7 @@ class ResLang(models.Model):
 
     def write(self, vals):
         if "active" in vals and not vals["active"]:
+            self.check_access_rights("write")  # the check below looks at every user's language
             self._check_can_deactivate()
         return super().write(vals)
 

@@ -45,6 +45,7 @@ class SaleOrder(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         """Orders get their reference from the ``sale.order`` sequence."""
+        self.check_access_rights("create")  # before numbers are drawn from the sequence as superuser
         single = isinstance(vals_list, dict)
         vals_list = [vals_list] if single else vals_list
         unnamed = defaultdict(list)   # company -> the values to number, numbered together
