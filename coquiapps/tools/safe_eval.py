@@ -5,8 +5,12 @@
 authors. They are never handed to :func:`eval`: :func:`safe_eval` parses them
 with :mod:`ast` and walks the tree itself, accepting only a whitelist of
 expression nodes. Names resolve to the given context or to a few harmless
-builtins; attributes whose name starts with ``_`` (and a few others that lead
-to frames or format strings) are refused.
+builtins; attributes whose name starts with ``_``, those that lead to frames or
+format strings and those that lead from a record to the database or to other
+rights (``env``, ``cr``, ``sudo``, ``with_user``, ``pool``...) are refused on
+any object, and a record shows only its fields. Numbers, sequences, ranges and
+comprehension items are bounded, and so is the evaluation time, so that no
+expression can hold a worker or its memory.
 
 As in Odoo's evaluation contexts, ``datetime`` is a stand-in for the module
 (``datetime.datetime.now()``, ``datetime.timedelta(days=1)``) that also answers
