@@ -431,6 +431,8 @@ class BaseModel(metaclass=MetaModel):
 
     def _readable_ids(self, ids) -> set[int]:
         """The ids among ``ids`` that the current user's read rules let through."""
+        if not ids:
+            return set()
         where = self._rule_sql(self._table) if self._auto else None
         if where is None:
             return set(ids)
