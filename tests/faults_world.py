@@ -5,6 +5,7 @@ import datetime as dt
 import subprocess
 import sys
 import tempfile
+from pathlib import Path
 
 from coquiapps.tools import config
 
@@ -16,12 +17,18 @@ def cli(*args: str) -> list[str]:
     return [sys.executable, "-m", "coquiapps.cli.main", "--addons-path", config.current()["addons_path"], *args]
 
 
-def shell(db: str, script: str, **popen) -> subprocess.Popen:
-    """``coquiapps shell -d db`` fed ``script`` on stdin (started, not waited for)."""
+def cli_frozen_at(marker: Path, point: int, *args: str) -> list[str]:
+    """``cli(*args)`` that freezes at the ``point``-th kill point of its order sync, having written
+    ``marker`` (see ``kill_point.py``): the test kills it there, never too early or too late."""
+    return [sys.executable, str(Path(__file__).with_name("kill_point.py")), str(marker), str(point), *cli(*args)[3:]]
+
+
+def shell(db: str, script: str, command: list[str] | None = None, **popen) -> subprocess.Popen:
+    """``coquiapps shell -d db`` (or ``command``) fed ``script`` on stdin (started, not waited for)."""
     with tempfile.TemporaryFile("w+") as stdin:
         stdin.write(script)
         stdin.seek(0)
-        return subprocess.Popen(cli("shell", "-d", db), stdin=stdin, stdout=subprocess.PIPE,
+        return subprocess.Popen(command or cli("shell", "-d", db), stdin=stdin, stdout=subprocess.PIPE,
                                 stderr=subprocess.STDOUT, text=True, **popen)
 
 

@@ -52,14 +52,14 @@ def test_serves_prints_and_stops_on_sigterm():
         out = "".join(lines)
         assert f"http://127.0.0.1:{port}/auth/o2/token" in out
         assert f"http://127.0.0.1:{port}/na" in out and f"http://127.0.0.1:{port}/fe" in out
-        state = requests.get(f"http://127.0.0.1:{port}/_sandbox/state", timeout=5).json()
+        state = requests.get(f"http://127.0.0.1:{port}/_sandbox/state", timeout=60).json()
         for app in state["apps"]:
             assert app["client_id"] in out and app["client_secret"] in out
         for seller in state["sellers"]:
             assert re.search(rf"{seller['selling_partner_id']} password {re.escape(seller['password'])}", out)
         assert state["time_scale"] == 600
         proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=10) == 0
+        assert proc.wait(timeout=120) == 0
     finally:
         if proc.poll() is None:
             proc.kill()

@@ -37,6 +37,12 @@ def utcnow():
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+def set_between(moment, before, after, low, high) -> bool:
+    """Whether ``moment`` lies ``low`` (exclusive) to ``high`` after some instant of [before, after]:
+    the window of a value computed while the test waited, however long that took."""
+    return before + low < moment <= after + high
+
+
 def token_of(world, account_id):
     with world.env() as env:
         return env["amazon.account"].browse(account_id)._sp_access_token()
@@ -176,11 +182,13 @@ def test_refresh_cron_runs_again_soon_after_a_failed_refresh(world, account_id):
         env.cr.execute("DELETE FROM amazon_spapi_token")
         client_id = env["amazon.account"].browse(account_id).spapi_app_id.client_id
     world.h.control("POST", f"apps/{client_id}/expire-secret", {})
+    before = utcnow()
     with world.env() as env:
         assert env["amazon.account"]._cron_refresh_access_tokens() == 0
         env.cr.execute("SELECT call_at FROM ir_cron_trigger WHERE call_at > now() at time zone 'UTC'")
         [(call_at,)] = env.cr.fetchall()
-        assert dt.timedelta(seconds=50) < call_at - utcnow() <= dt.timedelta(seconds=60)  # RETRY_AFTER, no spin
+        # RETRY_AFTER, no spin
+        assert set_between(call_at, before, utcnow(), dt.timedelta(seconds=50), dt.timedelta(seconds=60))
 
 
 def test_token_lifetimes_follow_a_time_scaled_sandbox(world, account_id):
@@ -188,17 +196,20 @@ def test_token_lifetimes_follow_a_time_scaled_sandbox(world, account_id):
     with world.env() as env:
         env["ir.config_parameter"].set_param("sale_amazon_spapi.time_scale", "60")
         env.cr.execute("DELETE FROM amazon_spapi_token")
+    before = utcnow()
     first, refreshed = token_of(world, account_id)
     with world.env() as env:
         expires, _triggers = expiry_and_trigger(env)
     # Amazon's hour lasts a wall minute here: the cached expiry says so, to the sub-second
-    assert refreshed and dt.timedelta(seconds=58) < expires - utcnow() <= dt.timedelta(seconds=60)
+    assert refreshed and set_between(expires, before, utcnow(), dt.timedelta(seconds=58), dt.timedelta(seconds=60))
     assert expires.microsecond or expires.second  # not truncated to a whole minute
     assert token_of(world, account_id) == (first, False)
+    before = utcnow()
     with world.env() as env:
         assert env["amazon.account"]._cron_refresh_access_tokens() == 0
         _expires, [trigger] = expiry_and_trigger(env)
-        assert dt.timedelta(seconds=14) < trigger - utcnow() <= dt.timedelta(seconds=15)  # 15 minutes / 60
+        # 15 minutes / 60
+        assert set_between(trigger, before, utcnow(), dt.timedelta(seconds=14), dt.timedelta(seconds=15))
         env.cr.execute("UPDATE amazon_spapi_token SET expires_at = now() at time zone 'UTC' + interval '10.25 seconds'")
     with world.env() as env:
         assert env["amazon.account"]._cron_refresh_access_tokens() == 0
@@ -268,6 +279,7 @@ def test_tokens_lapsing_together_are_renewed_spread_out(world, account_id, monke
     for other in ids:
         token_of(world, other)
     monkeypatch.setitem(tokens._renewal_costs, world.db, 10.0)  # renewals 15 s apart (10 s, times the safety)
+    since = utcnow()  # before the transaction whose now() the second UPDATE below uses
     with world.env() as env:  # the 12 tokens lapse in the same second, in 10 minutes
         env.cr.execute("UPDATE amazon_spapi_token SET expires_at = now() at time zone 'UTC' + interval '10 minutes'")
     with world.env() as env:
@@ -287,4 +299,4 @@ def test_tokens_lapsing_together_are_renewed_spread_out(world, account_id, monke
     assert world.lwa_calls() - before == 6
     assert all(e - utcnow() > dt.timedelta(minutes=59) for e in expiries[6:])
     assert trigger == expiries[0] - dt.timedelta(seconds=120 + 5 * 15)
-    assert dt.timedelta(seconds=35) < trigger - utcnow() <= dt.timedelta(seconds=45)
+    assert set_between(trigger, since, utcnow(), dt.timedelta(seconds=35), dt.timedelta(seconds=45))

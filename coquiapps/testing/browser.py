@@ -13,6 +13,9 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
+# bounds a hang only: on a busy machine chromium may take far longer than Playwright's 30 s default
+TIMEOUT_MS = 120_000
+
 #: module-level ``pytestmark`` of browser test files
 MARKS = [
     pytest.mark.browser,
@@ -42,11 +45,25 @@ def chromium():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, timeout=TIMEOUT_MS)
+        _patient(browser)
         try:
             yield browser
         finally:
             browser.close()
+
+
+def _patient(browser) -> None:
+    """Contexts and pages of ``browser`` wait up to ``TIMEOUT_MS`` for actions and navigations."""
+    new_context, new_page = browser.new_context, browser.new_page
+
+    def patient(target):
+        target.set_default_timeout(TIMEOUT_MS)
+        target.set_default_navigation_timeout(TIMEOUT_MS)
+        return target
+
+    browser.new_context = lambda *args, **kwargs: patient(new_context(*args, **kwargs))
+    browser.new_page = lambda *args, **kwargs: patient(new_page(*args, **kwargs))
 
 
 def login(page, server: str, db: str, user: str = "admin", password: str = "admin") -> None:

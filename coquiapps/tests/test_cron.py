@@ -14,9 +14,12 @@ from coquiapps.exceptions import UserError
 from coquiapps.modules import loading
 from coquiapps.orm import SUPERUSER_ID, Environment, Registry
 from coquiapps.service import cron
-from coquiapps.testing import databases
+from coquiapps.testing import databases, gates
 from coquiapps.testing.addon_factory import unique, write_addon
 from coquiapps.tools import config
+
+WAIT = 120  # seconds: bounds a hang only, never asserts speed
+POLL = 3600  # runners in these tests poll once an hour: waking sooner proves a NOTIFY, a due time or stop()
 
 PROBE = '''
 import os
@@ -25,6 +28,7 @@ from pathlib import Path
 
 from coquiapps import fields, models
 from coquiapps.exceptions import UserError
+from coquiapps.testing.gates import meet_once
 
 
 class CronProbe(models.Model):
@@ -33,9 +37,10 @@ class CronProbe(models.Model):
 
     name = fields.Char()
     pid = fields.Integer()
+    at = fields.Float()
 
     def _log(self, name):
-        return self.sudo().create({"name": name, "pid": os.getpid()})
+        return self.sudo().create({"name": name, "pid": os.getpid(), "at": time.time()})
 
     def _cron_ok(self):
         self._log("ok")
@@ -53,6 +58,7 @@ class CronProbe(models.Model):
         marker = os.environ.get("CRON_PROBE_MARKER")
         if marker:
             Path(marker).write_text(str(os.getpid()))
+        meet_once("cron.probe.slow")
         time.sleep(float(os.environ.get("CRON_PROBE_SLEEP", "0.05")))
         self._log("slow")
 '''
@@ -108,6 +114,29 @@ def make_jobs(db, method, count=1, **values):
 def probe_runs(db, name=None):
     rows = run_sql(db, "SELECT name FROM cron_probe ORDER BY id", fetch=True)
     return [r[0] for r in rows if name is None or r[0] == name]
+
+
+def wait_for(condition, what: str, proc=None):
+    """Poll ``condition`` until true (or ``proc`` ended); the deadline only bounds a hang."""
+    deadline = time.monotonic() + WAIT
+    while not condition():
+        if proc is not None and proc.poll() is not None:
+            return
+        assert time.monotonic() < deadline, f"still waiting for {what} after {WAIT} s"
+        time.sleep(0.02)
+
+
+def watch_idle(thread) -> threading.Event:
+    """An event set each time ``thread``'s runner starts waiting (for a NOTIFY, a due time, stop)."""
+    idle = threading.Event()
+    runner, wait = thread.runner, thread.runner._wait
+
+    def waiting(listener):
+        idle.set()
+        wait(listener)
+
+    runner._wait = waiting
+    return idle
 
 
 def job_row(db, job_id):
@@ -225,61 +254,65 @@ def test_run_manually_refused_while_running_elsewhere(cron_db):
 def test_concurrent_runner_threads_run_each_job_once(cron_db):
     make_jobs(cron_db, "_cron_slow", 24)
     counts = []
-    threads = [threading.Thread(target=lambda: counts.append(cron.process_database(cron_db))) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    # the first job of each runner waits until all four run one at once: the work is provably shared
+    gates.GATES["cron.probe.slow"] = threading.Barrier(4)
+    try:
+        threads = [threading.Thread(target=lambda: counts.append(cron.process_database(cron_db)))
+                   for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(WAIT)
+    finally:
+        del gates.GATES["cron.probe.slow"]
     assert sum(counts) == 24 and len(counts) == 4
     assert len(probe_runs(cron_db, "slow")) == 24
-    assert max(counts) < 24  # the work was shared
+    assert min(counts) >= 1 and max(counts) < 24  # the work was shared
 
 
 def test_trigger_wakes_an_idle_runner(cron_db):
     [job] = make_jobs(cron_db, "_cron_ok")
     run_sql(cron_db, "UPDATE ir_cron SET nextcall = nextcall + interval '1 day' WHERE id = %s", (job,))
-    thread = cron.CronThread([cron_db], poll=60)
+    thread = cron.CronThread([cron_db], poll=POLL)
+    idle = watch_idle(thread)
     thread.start()
     try:
-        time.sleep(0.5)  # the runner found nothing due and waits on LISTEN
+        assert idle.wait(WAIT), "the runner never went idle"  # found nothing due, waits on LISTEN
         assert probe_runs(cron_db) == []
         with sql_db.cursor(cron_db) as cr:
             env = Environment(cr, SUPERUSER_ID, {}, registry=Registry.get(cron_db))
             env["ir.cron"].browse(job)._trigger()
-        deadline = time.monotonic() + 10
-        while not probe_runs(cron_db) and time.monotonic() < deadline:
-            time.sleep(0.05)
+        wait_for(lambda: probe_runs(cron_db), "the triggered job")  # long before the hourly poll
         assert probe_runs(cron_db) == ["ok"]
-        assert run_sql(cron_db, "SELECT count(*) FROM ir_cron_trigger", fetch=True)[0][0] == 0
+        wait_for(lambda: not run_sql(cron_db, "SELECT count(*) FROM ir_cron_trigger", fetch=True)[0][0],
+                 "the trigger to be consumed")
     finally:
-        started = time.monotonic()
-        thread.stop(10)
-    assert not thread.is_alive() and time.monotonic() - started < 5
+        thread.stop(WAIT)
+    assert not thread.is_alive()  # stop() woke it: the poll is an hour
 
 
 def test_idle_runner_wakes_for_a_trigger_set_for_later(cron_db):
     [job] = make_jobs(cron_db, "_cron_ok")
     run_sql(cron_db, "UPDATE ir_cron SET nextcall = nextcall + interval '1 day' WHERE id = %s", (job,))
-    # a precise moment 1.5 s ahead; no NOTIFY is sent when it falls due, and the poll is a minute
-    run_sql(cron_db, "INSERT INTO ir_cron_trigger (cron_id, call_at) "
-                     "VALUES (%s, now() at time zone 'UTC' + interval '1.5 seconds')", (job,))
-    assert 1.0 < cron.seconds_to_next_due(cron_db) <= 1.5
-    thread = cron.CronThread([cron_db], poll=60)
-    started = time.monotonic()
+    # a precise moment 1.5 s ahead; no NOTIFY is sent when it falls due, and the poll is an hour
+    call_at = time.time() + 1.5
+    run_sql(cron_db, "INSERT INTO ir_cron_trigger (cron_id, call_at) VALUES (%s, %s)",
+            (job, dt.datetime.fromtimestamp(call_at, dt.UTC).replace(tzinfo=None)))
+    left_before = call_at - time.time()
+    due = cron.seconds_to_next_due(cron_db)
+    assert max(0.0, call_at - time.time()) - 0.01 <= due <= left_before + 0.01  # the trigger, not tomorrow's run
+    thread = cron.CronThread([cron_db], poll=POLL)
     thread.start()
     try:
-        deadline = started + 10
-        while not probe_runs(cron_db) and time.monotonic() < deadline:
-            time.sleep(0.02)
+        wait_for(lambda: probe_runs(cron_db), "the job of the trigger")  # long before the hourly poll
         assert probe_runs(cron_db) == ["ok"]
-        assert 1.2 < time.monotonic() - started < 3.0  # on time: neither early nor at the next poll
+        [(ran_at,)] = run_sql(cron_db, "SELECT at FROM cron_probe", fetch=True)
+        assert ran_at >= call_at  # not early
         # the trigger is consumed when the runner records the outcome, just after the job's commit
-        while run_sql(cron_db, "SELECT count(*) FROM ir_cron_trigger", fetch=True)[0][0] and \
-                time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert run_sql(cron_db, "SELECT count(*) FROM ir_cron_trigger", fetch=True)[0][0] == 0
+        wait_for(lambda: not run_sql(cron_db, "SELECT count(*) FROM ir_cron_trigger", fetch=True)[0][0],
+                 "the trigger to be consumed")
     finally:
-        thread.stop(10)
+        thread.stop(WAIT)
     assert not thread.is_alive()
 
 
@@ -310,23 +343,23 @@ def cli(*args, env=None):
 def test_cli_once_and_a_killed_runner_loses_nothing(cron_db, tmp_path):
     [job] = make_jobs(cron_db, "_cron_slow")
     marker = tmp_path / "running"
-    env = {**os.environ, "CRON_PROBE_MARKER": str(marker), "CRON_PROBE_SLEEP": "30"}
+    env = {**os.environ, "CRON_PROBE_MARKER": str(marker), "CRON_PROBE_SLEEP": "3600"}  # killed long before
     proc = subprocess.Popen(cli("cron", "-d", cron_db, "--once"), env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 30
-        while not marker.exists() and time.monotonic() < deadline and proc.poll() is None:
-            time.sleep(0.05)
+        wait_for(marker.exists, "the job to start", proc)
         assert marker.exists(), proc.stdout.read().decode() if proc.poll() is not None else "job never started"
     finally:
         proc.send_signal(signal.SIGKILL)
-        proc.wait(10)
+        proc.wait(WAIT)
         proc.stdout.close()
-    time.sleep(0.3)  # PostgreSQL notices the dead connections
+    # PostgreSQL notices the dead connections: the job's row lock goes with them
+    wait_for(lambda: run_sql(cron_db, "SELECT id FROM ir_cron WHERE id = %s FOR UPDATE SKIP LOCKED", (job,),
+                             fetch=True), "the killed runner's lock to go")
     row = job_row(cron_db, job)
     assert row["lastcall"] is None and row["failure_count"] == 0 and probe_runs(cron_db) == []
     done = subprocess.run(cli("cron", "-d", cron_db, "--once"), env={**os.environ, "CRON_PROBE_SLEEP": "0"},
-                          capture_output=True, text=True, timeout=60)
+                          capture_output=True, text=True, timeout=WAIT)
     assert done.returncode == 0, done.stderr
     assert probe_runs(cron_db) == ["slow"]
     assert job_row(cron_db, job)["lastcall"] is not None
@@ -336,14 +369,12 @@ def test_cli_runner_stops_on_sigterm(cron_db):
     make_jobs(cron_db, "_cron_ok")
     proc = subprocess.Popen(cli("cron", "-d", cron_db), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 30
-        while not probe_runs(cron_db) and time.monotonic() < deadline:
-            time.sleep(0.1)
+        wait_for(lambda: probe_runs(cron_db), "the runner's first job", proc)
         assert probe_runs(cron_db) == ["ok"]
         proc.send_signal(signal.SIGTERM)
-        assert proc.wait(10) == 0
+        assert proc.wait(WAIT) == 0
     finally:
         if proc.poll() is None:
             proc.kill()
-            proc.wait(5)
+            proc.wait(WAIT)
         proc.stdout.close()

@@ -82,7 +82,7 @@ def test_export_pot(tmp_path):
     cfg = config.current()
     done = subprocess.run([sys.executable, "-m", "coquiapps.cli.main", "--addons-path", cfg["addons_path"],
                            "--data-dir", str(cfg.data_dir), "i18n", "export", "-m", "base", "-o", str(target)],
-                          capture_output=True, text=True, timeout=60)
+                          capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     catalog = read_po(open(target, "rb"))
     ids = {m.id for m in catalog if m.id}
