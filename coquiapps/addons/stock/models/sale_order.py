@@ -29,7 +29,7 @@ class SaleOrder(models.Model):
         """Cancel the orders and their deliveries not done yet."""
         self._check_cancel_deliveries()
         result = super().action_cancel()
-        self.picking_ids.filtered(lambda p: p.state not in ("done", "cancel")).action_cancel()
+        self.mapped("picking_ids").filtered(lambda p: p.state not in ("done", "cancel")).action_cancel()
         return result
 
     def _check_cancel_deliveries(self) -> None:
@@ -52,7 +52,7 @@ class SaleOrder(models.Model):
         number of orders (an import confirms a page of orders at once).
         """
         planned = defaultdict(float)   # sale line id -> quantity already in a delivery not cancelled
-        for move in self.env["stock.move"].search([("sale_line_id", "in", self.order_line.ids),
+        for move in self.env["stock.move"].search([("sale_line_id", "in", self.mapped("order_line").ids),
                                                     ("state", "!=", "cancel")]):
             planned[move.sale_line_id.id] += move.product_uom_qty
         todo = []

@@ -63,7 +63,7 @@ class StockPicking(models.Model):
                 raise UserError(_("%s is not a draft.") % picking.name)
             if not picking.move_ids:
                 raise UserError(_("%s has no products to move: add one first.") % picking.name)
-        moves = self.move_ids.filtered(lambda m: m.state == "draft")
+        moves = self.mapped("move_ids").filtered(lambda m: m.state == "draft")
         for move in moves:
             move.write({"state": "assigned", "quantity": move.quantity or move.product_uom_qty})
         self.write({"state": "assigned"})
@@ -105,7 +105,7 @@ class StockPicking(models.Model):
                                   product=move.product_id.display_name, demand=move.product_uom_qty))
 
     def _moves_to_do(self):
-        return self.move_ids.filtered(lambda m: m.state not in ("done", "cancel"))
+        return self.mapped("move_ids").filtered(lambda m: m.state not in ("done", "cancel"))
 
     def _create_backorders(self):
         """Split off what is not shipped now into a backorder per transfer; returns the backorders."""
