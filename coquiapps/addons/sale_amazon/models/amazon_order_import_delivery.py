@@ -31,6 +31,7 @@ class AmazonAccountOrderDelivery(models.Model):
         """Validate the open deliveries of FBA orders Amazon shipped: all of it, from the FBA location."""
         pickings = sale_orders.mapped("picking_ids").filtered(lambda p: p.state in ("draft", "assigned"))
         for move in pickings._moves_to_do():
-            move.quantity = move.product_uom_qty
+            if move.quantity != move.product_uom_qty:
+                move.quantity = move.product_uom_qty
         if pickings:
             pickings.button_validate()

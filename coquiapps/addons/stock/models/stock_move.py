@@ -48,10 +48,12 @@ class StockMove(models.Model):
 
     def _action_done(self) -> None:
         """Move each quantity from its source to its destination (on-hand quantities follow)."""
-        Quant = self.env["stock.quant"]
+        deltas = {}
         for move in self:
-            Quant._update_quantity(move.product_id, move.location_id, -move.quantity)
-            Quant._update_quantity(move.product_id, move.location_dest_id, move.quantity)
+            for location, sign in ((move.location_id, -1), (move.location_dest_id, 1)):
+                key = (move.product_id, location)
+                deltas[key] = deltas.get(key, 0.0) + sign * move.quantity
+        self.env["stock.quant"]._update_quantities(deltas)
         self.with_context(stock_move_internal=True).write({"state": "done", "date": fields.Datetime.now()})
 
     def _action_cancel(self) -> None:

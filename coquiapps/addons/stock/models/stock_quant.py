@@ -47,23 +47,30 @@ class StockQuant(models.Model):
 
     @api.model
     def _update_quantity(self, product, location, delta: float) -> None:
-        """Add ``delta`` (may be negative) to the quantity of ``product`` in ``location``.
+        """Add ``delta`` (may be negative) to the quantity of ``product`` in ``location``."""
+        self._update_quantities({(product, location): delta})
 
-        One statement (``INSERT ... ON CONFLICT``), so two validations at once
-        both count.
+    @api.model
+    def _update_quantities(self, deltas: dict) -> None:
+        """Add each ``{(product, location): delta}``; locations keeping no quantities are skipped.
+
+        One statement (``INSERT ... ON CONFLICT``) for all of them, so two
+        validations at once both count.
         """
-        if not delta or not location._keeps_quants():
+        rows = [(product.id, location.id, location.company_id.id or None, delta, self.env.uid, self.env.uid)
+                for (product, location), delta in deltas.items() if delta and location._keeps_quants()]
+        if not rows:
             return
-        self.env.cr.execute(
+        self.env.cr.execute_values(
             "INSERT INTO stock_quant (product_id, location_id, company_id, quantity, "
             "                         create_uid, create_date, write_uid, write_date) "
-            "VALUES (%s, %s, %s, %s, %s, now() AT TIME ZONE 'UTC', %s, now() AT TIME ZONE 'UTC') "
+            "SELECT v.product_id, v.location_id, v.company_id, v.quantity, v.uid, now() AT TIME ZONE 'UTC', "
+            "       v.uid2, now() AT TIME ZONE 'UTC' "
+            "FROM (VALUES %s) AS v(product_id, location_id, company_id, quantity, uid, uid2) "
             "ON CONFLICT (product_id, location_id) DO UPDATE SET "
             "quantity = stock_quant.quantity + EXCLUDED.quantity, "
-            "write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date",
-            (product.id, location.id, location.company_id.id or None, delta,
-             self.env.uid, self.env.uid))
-        self.env.cr.cache.clear()
+            "write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date", rows,
+            template="(%s::int, %s::int, %s::int, %s::float8, %s::int, %s::int)")
         self.invalidate_model(["quantity"])
 
     @api.model
