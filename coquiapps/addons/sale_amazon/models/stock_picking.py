@@ -35,9 +35,11 @@ class StockPicking(models.Model):
         return pickings[0] if single else pickings
 
     def _amazon_confirms(self) -> bool:
-        """Whether validating this delivery is confirmed to Amazon (an FBM Amazon order's)."""
+        """Whether validating this delivery is confirmed to Amazon (an FBM Amazon order's, unless
+        Amazon already reports it shipped)."""
         self.ensure_one()
-        return bool(self.amazon_account_id) and self.sale_id.amazon_channel != "fba"
+        return (bool(self.amazon_account_id) and self.sale_id.amazon_channel != "fba"
+                and not self.env.context.get("amazon_shipped_on_amazon"))
 
     def _check_can_validate(self) -> None:
         """Amazon confirms a shipment with its carrier and tracking number, and each item once."""

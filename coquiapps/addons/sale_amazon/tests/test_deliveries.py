@@ -132,3 +132,14 @@ def test_cancel_here_refused_when_amazon_cannot(env, account):
     with pytest.raises(UserError, match="Amazon cannot cancel items that were shipped"):
         shipped.action_cancel()
     assert shipped.state == "sale" and shipped.amazon_cancel_state == "none"
+
+
+def test_fbm_shipped_on_amazon_is_not_sent_again(env, account):
+    order = _import(account, ref="S-9", status="shipped")
+    picking = order.picking_ids
+    assert picking.state == "done" and picking.amazon_sync_state == "done"
+    assert "confirmed outside the ERP" in picking.amazon_sync_message
+    # shipped in Seller Central after the import: the open delivery follows
+    later = _import(account, ref="S-10")
+    _update(account, "S-10", status="shipped")
+    assert later.picking_ids.state == "done" and later.picking_ids.amazon_sync_state == "done"
