@@ -10,6 +10,7 @@ from . import (  # noqa: F401
     amazon_outbound,
     amazon_sync,
     amazon_sync_log,
+    delivery_carrier,
     sale_order,
     sale_order_outbound,
     stock_picking,

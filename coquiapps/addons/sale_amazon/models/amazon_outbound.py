@@ -46,6 +46,14 @@ Extension points (kept stable for ``sale_amazon_spapi``):
 - ``_amazon_queue_stock()`` marks the FBM offers whose quantity changed;
 - ``_cron_amazon_send_outbound()`` / ``_cron_amazon_read_outbound_results()``
   are the scheduled actions (each account in its own transaction).
+
+What a shipment sink needs is on the records: the delivery's ``sale_id``
+(``amazon_order_ref``), ``date_done``, ``carrier_id._amazon_carrier()`` (Amazon's
+carrier code, else the carrier's name), ``carrier_tracking_ref``, its moves'
+``sale_line_id.amazon_item_ref`` and ``quantity``, and the source location's
+warehouse (ship-from address: its company's); a cancellation's order has
+``amazon_cancel_reason`` and its lines' item codes; a stock offer has ``sku``
+and ``amazon_qty_to_send``.
 """
 import logging
 from dataclasses import dataclass

@@ -155,3 +155,10 @@ def test_fbm_quantities_only_changes_are_sent(env, account, mug, sinks, no_commi
 def test_fba_offers_do_not_sync_quantities(env, account):
     with pytest.raises(UserError, match="Amazon counts its stock"):
         account.offer_ids.write({"fulfillment_channel": "fba", "sync_stock": True})
+
+
+def test_carriers_know_their_amazon_code(env):
+    ups = env.ref("stock.carrier_ups")
+    assert ups.amazon_carrier_code == "UPS" and ups._amazon_carrier() == ("UPS", "")
+    local = env["delivery.carrier"].create({"name": "Coqui Courier"})
+    assert local._amazon_carrier() == ("", "Coqui Courier")
