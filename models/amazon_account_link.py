@@ -20,8 +20,7 @@ class AmazonAccount(models.Model):
     _inherit = "amazon.account"
 
     def _sp_check_admin(self):
-        if not self.env.su and not self.env.user.has_group("base.group_system"):
-            raise UserError(_("Only administrators can link Amazon accounts."))
+        self.env["res.users"]._check_system(_("Only administrators can link Amazon accounts."))
 
     def _sp_consent_url(self, started_by="admin", link=None) -> str:
         """The Seller Central consent page for this account, with a fresh signed state."""
@@ -147,8 +146,12 @@ class AmazonAccount(models.Model):
 
     # -- other buttons -------------------------------------------------------------------------
     def action_sp_test_connection(self):
-        """Test Connection: an SP-API call proves the whole chain (token, grant, region)."""
+        """Test Connection: an SP-API call proves the whole chain (token, grant, region).
+
+        For those who may change the account: it may refresh its token and records the outcome.
+        """
         self.ensure_one()
+        self.check_access("write")
         participations = self._sp_participations()
         names = ", ".join(p.name for p in participations if p.is_participating) or _("none")
         return self._notify_client(_("Amazon answered for %(account)s: marketplaces %(names)s.",

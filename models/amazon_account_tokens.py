@@ -217,6 +217,7 @@ class AmazonAccount(models.Model):
     def action_sp_refresh_token(self):
         """Refresh Access Token: fetch a new one now (proves the refresh token works)."""
         self.ensure_one()
+        self.env["res.users"]._check_system(_("Only administrators can refresh access tokens."))
         owner = self._sp_check_usable()
         self.env.cr.execute("DELETE FROM amazon_spapi_token WHERE account_id = %s", (owner.id,))
         if self.env.context.get("amazon_sync_commit", True):

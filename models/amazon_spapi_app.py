@@ -75,6 +75,7 @@ class AmazonSpapiApp(models.Model):
     def action_test_credentials(self):
         """Prove client id and secret with a grantless token call (no seller involved)."""
         self.ensure_one()
+        self.env["res.users"]._check_system(_("Only administrators can test client secrets."))
         try:
             self._lwa().grantless(SCOPE_SECRET_ROTATION)
         except (LWAError, SPAPIError) as exc:

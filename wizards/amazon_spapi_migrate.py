@@ -20,8 +20,7 @@ class AmazonSpapiMigrate(models.TransientModel):
         """Record the switch-off moment, keep everything else, and wait for consent."""
         self.ensure_one()
         account = self.account_id
-        if not self.env.su and not self.env.user.has_group("base.group_system"):
-            raise UserError(_("Only administrators can move an Amazon account to the Selling Partner API."))
+        self.env["res.users"]._check_system(_("Only administrators can move an Amazon account to the Selling Partner API."))
         if account.sp_state == "connected":
             raise UserError(_("%s is already connected through the Selling Partner API.", account.name))
         switched_off = fields.Datetime.now()

@@ -31,8 +31,7 @@ class AmazonSpapiPrivateApp(models.TransientModel):
     def action_authorize(self):
         """Verify everything with Amazon (a token refresh and a marketplaces call) before saving."""
         self.ensure_one()
-        if not self.env.su and not self.env.user.has_group("base.group_system"):
-            raise UserError(_("Only administrators can store Amazon credentials."))
+        self.env["res.users"]._check_system(_("Only administrators can store Amazon credentials."))
         account = self.account_id
         app = self.spapi_app_id
         client_id = self.client_id or app.client_id

@@ -19,8 +19,7 @@ class AmazonSpapiRotateSecret(models.TransientModel):
 
     def action_rotate(self):
         self.ensure_one()
-        if not self.env.su and not self.env.user.has_group("base.group_system"):
-            raise UserError(_("Only administrators can rotate client secrets."))
+        self.env["res.users"]._check_system(_("Only administrators can rotate client secrets."))
         app = self.app_id
         secret = (self.new_secret or "").strip()
         if not secret:

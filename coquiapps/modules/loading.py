@@ -398,7 +398,7 @@ def _load_translations(env, manifest: Manifest) -> None:
 
     if "res.lang" not in env:
         return
-    for code in env["res.lang"].installed_codes():
+    for code in env["res.lang"]._installed_codes():
         if code != "en_US":
             translate.load_po(manifest.path, code)
 

@@ -1,8 +1,8 @@
 """The ``object`` service: model methods called remotely with the caller's access rights.
 
-:func:`execute_kw` is the helper other transports use (the web client's
-``/web/dataset/call_kw`` after its own session check): it opens a cursor,
-calls the method as user ``uid`` and commits, retrying a few times when
+:func:`execute_kw` opens a cursor, calls the method as user ``uid`` under the
+remote-call policy of :mod:`coquiapps.service.call_policy` (which the web
+client's ``/web/dataset/call_kw`` uses too) and commits, retrying a few times when
 PostgreSQL reports a serialization failure between concurrent transactions.
 """
 from __future__ import annotations
@@ -12,58 +12,12 @@ import time
 
 import psycopg2.errors
 
-from coquiapps.orm.exceptions import AccessError, UserError
+from coquiapps.service.call_policy import call_kw
 
 _logger = logging.getLogger(__name__)
 MAX_TRIES = 5
 RETRYABLE = (psycopg2.errors.SerializationFailure, psycopg2.errors.DeadlockDetected,
              psycopg2.errors.LockNotAvailable)
-
-# Public in Python, but not meant for remote callers.
-REFUSED = frozenset({"browse", "with_env", "with_user", "with_context", "with_company", "sudo",
-                     "ensure_one", "mapped", "filtered", "sorted", "filtered_domain", "exists",
-                     "invalidate_recordset", "invalidate_model", "pool", "env", "ids", "check_access",
-                     "check_access_rule", "init", "unlink_all"})
-# Model-level methods of the ORM (the others take record ids as first argument).
-MODEL_METHODS = frozenset({"create", "search", "search_read", "search_count", "name_search", "fields_get",
-                           "default_get", "check_access_rights", "name_create", "read_group",
-                           "load_views", "get_views"})
-
-
-def _takes_ids(func, method: str) -> bool:
-    if method in MODEL_METHODS:
-        return False
-    return not (getattr(func, "_api_model", False) or getattr(func, "_api_create_multi", False))
-
-
-def call_kw(env, model: str, method: str, args=None, kwargs=None):
-    """``env[model].method(*args, **kwargs)`` as Odoo's RPC does it; the raw result.
-
-    Methods whose name starts with ``_`` (and recordset plumbing) are refused;
-    for record methods the first argument is the list of ids (or one id).
-    ``kwargs['context']`` becomes the records' context.
-    """
-    if not isinstance(method, str) or not method or method.startswith("_") or method in REFUSED:
-        raise AccessError(f"Private methods (such as {model}.{method}) cannot be called remotely.")
-    if not isinstance(model, str) or model not in env:
-        raise UserError(f"Object {model} doesn't exist")
-    args = list(args or [])
-    kwargs = dict(kwargs or {})
-    records = env[model]
-    context = kwargs.pop("context", None)
-    if isinstance(context, dict):
-        records = records.with_context(**context)
-    func = getattr(type(records), method, None)
-    if func is None or not callable(func):
-        raise AttributeError(f"The method '{method}' does not exist on the model '{model}'")
-    if _takes_ids(func, method):
-        ids = args.pop(0) if args else []
-        ids = [ids] if isinstance(ids, int) else list(ids or [])
-        records = records.browse(ids)
-    result = getattr(records, method)(*args, **kwargs)
-    if method == "create" and hasattr(result, "_ids") and args and isinstance(args[0], dict):
-        return result.id
-    return result
 
 
 def _user_lang(env, context: dict | None) -> str:

@@ -1,7 +1,7 @@
 """System parameters: key/value settings stored per database."""
 import uuid
 
-from coquiapps import api, fields, models
+from coquiapps import _, api, fields, models
 
 DEFAULTS = {
     "web.base.url": lambda: "http://127.0.0.1:8069",
@@ -22,9 +22,13 @@ class IrConfigParameter(models.Model):
 
     _sql_constraints = [("key_uniq", "unique (key)", "Key must be unique.")]
 
+    def _check_may_change(self):
+        self.env["res.users"]._check_system(_("Only administrators can change system parameters."))
+
     @api.model
     def init(self, force=False):
-        """Set the parameters every database has (secret, uuid, base URL)."""
+        """Set the parameters every database has (secret, uuid, base URL); ``force`` makes new ones."""
+        self._check_may_change()
         for key, make in DEFAULTS.items():
             if make is None:
                 continue
@@ -41,6 +45,7 @@ class IrConfigParameter(models.Model):
     @api.model
     def set_param(self, key, value):
         """Set (or with a false value, delete) a parameter; returns the old value."""
+        self._check_may_change()
         param = self.sudo().search([("key", "=", key)])
         old = param.value if param else False
         if value is False or value is None:
@@ -54,5 +59,6 @@ class IrConfigParameter(models.Model):
     @api.model
     def set_param_default(self, key, value):
         """Set ``key`` to ``value`` unless it has a value already (module data: the admin's value wins)."""
+        self._check_may_change()
         if self.sudo().get_param(key) is False:
             self.sudo().set_param(key, value)

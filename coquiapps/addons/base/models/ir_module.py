@@ -1,6 +1,5 @@
 """Addons known to a database: their states, versions and dependencies (the Apps menu)."""
 from coquiapps import _, api, fields, models
-from coquiapps.exceptions import UserError
 
 STATES = [
     ("uninstallable", "Not Installable"),
@@ -40,11 +39,12 @@ class IrModuleModule(models.Model):
 
     @api.model
     def update_list(self):
-        """Read every manifest on the addons path; returns ``[updated, added]``.
+        """Read every manifest on the addons path (administrators); returns ``[updated, added]``.
 
         Unreadable manifests are recorded on their module (``manifest_error``)
         and listed by :meth:`manifest_errors`.
         """
+        self.env["res.users"]._check_system(_("Only administrators can update the list of apps."))
         from coquiapps.modules import loading
 
         return loading.update_list(self.env)
@@ -55,8 +55,7 @@ class IrModuleModule(models.Model):
         return {m.name: m.manifest_error for m in self.search([("manifest_error", "!=", False)])}
 
     def _check_allowed(self):
-        if not self.env.su and not self.env.user.has_group("base.group_system"):
-            raise UserError(_("Only administrators can install, upgrade or uninstall apps."))
+        self.env["res.users"]._check_system(_("Only administrators can install, upgrade or uninstall apps."))
 
     def button_immediate_install(self):
         self._check_allowed()

@@ -1,7 +1,7 @@
 """Sequences: numbered references (SO0001) safe under concurrency (row lock)."""
 import datetime as dt
 
-from coquiapps import api, fields, models
+from coquiapps import _, api, fields, models
 
 
 class IrSequence(models.Model):
@@ -38,10 +38,15 @@ class IrSequence(models.Model):
 
     @api.model
     def next_by_code(self, code: str):
-        return (self.next_by_code_batch(code, 1) or [False])[0]
+        """The next reference of the sequence ``code`` (False when there is none), for administrators.
+
+        Server code numbering the records it creates calls :meth:`_next_by_code_batch`.
+        """
+        self.env["res.users"]._check_system(_("Only administrators can draw numbers from a sequence directly."))
+        return (self._next_by_code_batch(code, 1) or [False])[0]
 
     @api.model
-    def next_by_code_batch(self, code: str, count: int) -> list[str]:
+    def _next_by_code_batch(self, code: str, count: int) -> list[str]:
         """The next ``count`` references of the sequence ``code`` (empty when there is none)."""
         company = self.env.company.id if "res.company" in self.env else False
         seq = self.sudo().search([("code", "=", code), "|", ("company_id", "=", company),

@@ -13,11 +13,12 @@ class ResLang(models.Model):
 
     _sql_constraints = [("code_uniq", "unique(code)", "The code of the language must be unique!")]
 
-    def installed_codes(self) -> list[str]:
+    def _installed_codes(self) -> list[str]:
         return self.sudo().search([("active", "=", True)]).mapped("code")
 
     def write(self, vals):
         if "active" in vals and not vals["active"]:
+            self.check_access_rights("write")  # the check below looks at every user's language
             self._check_can_deactivate()
         return super().write(vals)
 

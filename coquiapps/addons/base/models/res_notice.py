@@ -3,7 +3,7 @@ import logging
 import smtplib
 from email.message import EmailMessage
 
-from coquiapps import api, fields, models
+from coquiapps import _, api, fields, models
 from coquiapps.tools import config
 
 _logger = logging.getLogger(__name__)
@@ -31,7 +31,12 @@ class ResNotice(models.Model):
 
     @api.model
     def notify_admins(self, title, message, record=None, level="warning"):
-        """One notice per active system administrator (and an email when ``smtp_server`` is set)."""
+        """One notice per active system administrator (and an email when ``smtp_server`` is set).
+
+        Server code calls it as superuser; a user may not (notices and mails
+        to the administrators in the product's name would be a phishing tool).
+        """
+        self.env["res.users"]._check_system(_("Only administrators can send notices to the administrators."))
         group = self.env.ref("base.group_system", raise_if_not_found=False)
         if not group:
             return self.browse()

@@ -1,4 +1,4 @@
-from coquiapps import api, fields, models
+from coquiapps import _, api, fields, models
 
 
 class ResPartner(models.Model):
@@ -34,3 +34,25 @@ class ResPartner(models.Model):
             if partner.parent_id and partner.type != "contact":
                 name = f"{partner.parent_id.name}, {name}" if name else partner.parent_id.name
             partner.display_name = name or f"Contact {partner.id}"
+
+    def write(self, vals):
+        self._check_users_partners()
+        return super().write(vals)
+
+    def _check_users_partners(self) -> None:
+        """The contact of an internal user is changed only by that user or a system administrator.
+
+        As in Odoo: otherwise a colleague could rename or re-email the
+        administrator's contact and so redirect what is sent to them.
+        """
+        if self.env.su or not self.ids:
+            return
+        internal = self.env["ir.model.data"]._xmlid_to_res_id("base.group_user", raise_if_not_found=False)
+        if not internal:
+            return
+        self.env.cr.execute(
+            """SELECT 1 FROM res_users u JOIN res_groups_users_rel r ON r.uid = u.id AND r.gid = %s
+               WHERE u.partner_id = ANY(%s) AND u.id != %s LIMIT 1""", (internal, list(self.ids), self.env.uid))
+        if self.env.cr.fetchone():
+            self.env["res.users"]._check_system(
+                _("Only the user or an administrator can change the contact of a user."))

@@ -66,6 +66,7 @@ class ResUsers(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self.check_access_rights("create")  # before the partners are made as superuser
         single = isinstance(vals_list, dict)
         vals_list = [vals_list] if single else vals_list
         for vals in vals_list:
@@ -91,9 +92,26 @@ class ResUsers(models.Model):
             if missing:
                 user.write({"groups_id": [(4, g.id) for g in missing]})
 
+    @api.model
+    def _check_system(self, refusal: str) -> None:
+        """Go on only for the superuser or a system administrator; else :class:`AccessError` (``refusal``).
+
+        The one check every public method that elevates for a system-wide
+        action makes first; ``refusal`` names the action for the user, e.g.
+        "Only administrators can change system parameters.".
+        """
+        if self.env.su or self.env.user.has_group("base.group_system"):
+            return
+        raise AccessError(refusal)
+
     def has_group(self, xmlid: str) -> bool:
-        """Whether this user (default: the environment's) belongs to group ``xmlid``."""
+        """Whether this user (default: the environment's) belongs to group ``xmlid``.
+
+        Asking about another user needs the right to read that user.
+        """
         uid = self.id if self._ids else self.env.uid
+        if uid != self.env.uid and not self.env.su:
+            self.ensure_one().check_access("read")
         group_id = self.env["ir.model.data"].sudo()._xmlid_to_res_id(xmlid, raise_if_not_found=False)
         if not group_id:
             return False
@@ -130,14 +148,15 @@ class ResUsers(models.Model):
         return {"lang": user.lang or "en_US", "tz": user.tz or "UTC", "uid": self.env.uid}
 
     @api.model
-    def check_credentials(self, uid: int, password: str) -> None:
+    def _check_credentials(self, uid: int, password: str) -> None:
+        """AccessError unless ``password`` is the one of active user ``uid`` (private: a password oracle)."""
         self.env.cr.execute("SELECT password_crypt FROM res_users WHERE id = %s AND active", (uid,))
         row = self.env.cr.fetchone()
         if not row or not verify_password(password, row[0]):
             raise AccessError("Wrong login/password")
 
     def change_password(self, old_password: str, new_password: str) -> bool:
-        self.check_credentials(self.env.uid, old_password)
+        self._check_credentials(self.env.uid, old_password)
         if not new_password:
             raise UserError("Setting an empty password is not allowed.")
         self.env.user.sudo().password = new_password

@@ -23,7 +23,7 @@ def test_context_get(base_env):
 def test_languages_in_use_stay_active(base_env):
     french = base_env.ref("base.lang_fr")
     french.action_activate()
-    assert french.active and "fr_FR" in base_env["res.lang"].installed_codes()
+    assert french.active and "fr_FR" in base_env["res.lang"]._installed_codes()
     user = base_env["res.users"].create({"name": "Jean", "login": "jean", "lang": "fr_FR"})
     with pytest.raises(UserError, match="cannot be deactivated"):
         french.action_archive()

@@ -45,6 +45,7 @@ class SaleOrder(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         """Orders get their reference from the ``sale.order`` sequence."""
+        self.check_access_rights("create")  # before numbers are drawn from the sequence as superuser
         single = isinstance(vals_list, dict)
         vals_list = [vals_list] if single else vals_list
         unnamed = defaultdict(list)   # company -> the values to number, numbered together
@@ -53,7 +54,7 @@ class SaleOrder(models.Model):
                 unnamed[vals.get("company_id")].append(vals)
         for company, values in unnamed.items():
             sequence = self.env["ir.sequence"].with_company(company) if company else self.env["ir.sequence"]
-            names = sequence.next_by_code_batch("sale.order", len(values)) or ["New"] * len(values)
+            names = sequence._next_by_code_batch("sale.order", len(values)) or ["New"] * len(values)
             for vals, name in zip(values, names, strict=True):
                 vals["name"] = name
         orders = super().create(vals_list)

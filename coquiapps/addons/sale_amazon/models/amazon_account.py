@@ -119,8 +119,8 @@ class AmazonAccount(models.Model):
     # -- buttons ---------------------------------------------------------------------
     def action_install_spapi_patch(self):
         """Install the Amazon/Selling Partner API Patch (system administrators only)."""
-        if not (self.env.su or self.env.user.has_group("base.group_system")):
-            raise UserError(_("Only administrators (Settings) can install the %s.") % SPAPI_MODULE_TITLE)
+        self.env["res.users"]._check_system(
+            _("Only administrators (Settings) can install the %s.") % SPAPI_MODULE_TITLE)
         module = self.env["ir.module.module"].search([("name", "=", SPAPI_MODULE)], limit=1)
         if not module:
             raise UserError(self._spapi_hint("missing"))

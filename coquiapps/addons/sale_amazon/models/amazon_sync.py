@@ -130,7 +130,7 @@ class AmazonAccountSync(models.Model):
     # -- entry points ----------------------------------------------------------------
     def action_sync_orders(self):
         """Button "Sync Orders": sync now; a failure is shown (and kept on the sync log)."""
-        self.check_access_rights("write")
+        self.check_access("write")
         logs = self._sync_orders()
         failed = logs.filtered(lambda log: log.state == "failed")
         if failed:

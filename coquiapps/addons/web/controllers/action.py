@@ -7,6 +7,7 @@ import math
 from coquiapps import http
 from coquiapps.exceptions import AccessError, UserError
 from coquiapps.http import request
+from coquiapps.service import call_policy
 from coquiapps.tools.translate import _, translate
 
 from ..webclient import actions, formview, layout, listview, menus, search, views, widgets
@@ -128,9 +129,10 @@ class WebAction(http.Controller):
                "active_model": record._name}
         record = record.with_context(**ctx)
         if kind == "object":
-            method = getattr(type(record), name, None)
-            if method is None or not callable(method):
-                raise UserError(_("%(model)s has no method %(method)r.", model=record._name, method=name))
+            try:
+                call_policy.resolve(record, name)  # a button is a remote call: the same policy
+            except AttributeError:
+                raise UserError(_("%(model)s has no method %(method)r.", model=record._name, method=name)) from None
             return getattr(record, name)()
         target = _resolve_action_ref(record.env, name)
         return {**target, "context": {**_as_dict(target.get("context")), **ctx}}

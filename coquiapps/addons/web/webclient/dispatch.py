@@ -1,51 +1,15 @@
-"""Calling a model method for ``/web/dataset/call_kw``: public methods only, JSON-able results."""
+"""``/web/dataset/call_kw``: the service layer's remote-call policy, with results made JSON-able."""
 from __future__ import annotations
 
 import datetime as dt
 import decimal
 
-from coquiapps.exceptions import AccessError
-
-# Recordset helpers that are public in Python but are not meant for remote callers.
-REFUSED = {"browse", "with_env", "with_user", "with_context", "with_company", "sudo", "ensure_one",
-           "mapped", "filtered", "sorted", "filtered_domain", "invalidate_recordset", "invalidate_model",
-           "exists", "pool", "env", "ids"}
-RECORD_METHODS = ("read", "write", "unlink", "copy", "name_get", "toggle_active", "action_archive",
-                  "action_unarchive", "get_external_id")
+from coquiapps.service import call_policy
 
 
 def call_kw(env, model: str, method: str, args: list, kwargs: dict):
-    """Call ``env[model].method(*args, **kwargs)`` as Odoo's RPC does (ids first for record methods)."""
-    if not isinstance(method, str) or method.startswith("_") or method in REFUSED:
-        raise AccessError(f"Private methods (such as {model}.{method}) cannot be called remotely")
-    if model not in env:
-        raise AccessError(f"Model {model!r} does not exist")
-    records = env[model]
-    context = kwargs.pop("context", None)
-    if isinstance(context, dict):
-        records = records.with_context(**context)
-    func = getattr(type(records), method, None)
-    if func is None or not callable(func):
-        raise AttributeError(f"The method '{model}.{method}' does not exist")
-    args = list(args or [])
-    if _is_model_method(func, method):
-        result = getattr(records, method)(*args, **kwargs)
-    else:
-        ids = args.pop(0) if args else []
-        ids = [ids] if isinstance(ids, int) else list(ids or [])
-        result = getattr(records.browse(ids), method)(*args, **kwargs)
-    if method == "create" and hasattr(result, "_ids"):
-        return result.id if len(result) == 1 and not isinstance(args[0] if args else None, list) else result.ids
-    return to_json(result)
-
-
-def _is_model_method(func, name: str) -> bool:
-    if name in RECORD_METHODS:
-        return False
-    if getattr(func, "_api", None) in ("model", "model_create") or getattr(func, "_api_model", False):
-        return True
-    return name in ("create", "search", "search_read", "search_count", "name_search", "fields_get",
-                    "default_get", "check_access_rights")
+    """Call ``model.method`` as :func:`coquiapps.service.call_policy.call_kw` does; a JSON-able result."""
+    return to_json(call_policy.call_kw(env, model, method, args, kwargs))
 
 
 def to_json(value):
