@@ -84,6 +84,9 @@ class Compiler:
         field = self.model._fields.get(fname)
         if field is None:
             raise DomainError(f"invalid field {fname!r} on model {self.model._name!r} in domain term {term!r}")
+        if field.groups and not self.model.env.su:
+            # a condition on a field reveals its values (=like 'prefix%'): same groups as reading
+            self.model._check_field_groups([fname], "search on")
         if field.related and not field.store:
             return self.leaf((field.related + ("." + rest if rest else ""), op, right))
         if not field.store:

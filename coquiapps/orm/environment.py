@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from coquiapps.orm.exceptions import AccessError
+
 SUPERUSER_ID = 1
 
 
@@ -51,17 +53,36 @@ class Environment(Mapping):
 
     @property
     def company(self):
-        allowed = self.context.get("allowed_company_ids")
+        allowed = self._allowed_company_ids()
         if allowed:
             return self["res.company"].browse(allowed[0])
         return self.user.sudo().company_id.with_env(self)
 
     @property
     def companies(self):
-        allowed = self.context.get("allowed_company_ids")
+        allowed = self._allowed_company_ids()
         if allowed:
             return self["res.company"].browse(allowed)
         return self.user.sudo().company_ids.with_env(self)
+
+    def _allowed_company_ids(self) -> list[int]:
+        """``allowed_company_ids`` of the context, checked against the user's companies.
+
+        The context comes from the caller: a company the user does not belong
+        to is refused (as in Odoo), never trusted; only the superuser may pick any.
+        """
+        allowed = self.context.get("allowed_company_ids")
+        if not allowed:
+            return []
+        if not isinstance(allowed, list | tuple) or not all(
+                isinstance(cid, int) and not isinstance(cid, bool) for cid in allowed):
+            raise AccessError(f"Access to unauthorized or invalid companies: {allowed!r} "
+                              f"is not a list of company ids.")
+        if not self.su:
+            mine = set(self.user.sudo().company_ids.ids)
+            if set(allowed) - mine:
+                raise AccessError("Access to unauthorized or invalid companies.")
+        return list(allowed)
 
     @property
     def lang(self) -> str:

@@ -11,13 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import logging
-import re
 from collections import defaultdict
 
 import psycopg2.errors
 from psycopg2 import sql
 
 from coquiapps.orm import fields
+from coquiapps.orm.access import check_bound, check_operation, parse_order
 from coquiapps.orm.commands import Command
 from coquiapps.orm.domain import Compiler, DomainError
 from coquiapps.orm.exceptions import AccessError, MissingError, UserError, ValidationError
@@ -26,7 +26,6 @@ _logger = logging.getLogger(__name__)
 
 PREFETCH_MAX = 1000
 LOG_ACCESS_FIELDS = ("create_uid", "create_date", "write_uid", "write_date")
-_ORDER_RE = re.compile(r"^\s*([a-z_][a-z0-9_]*)(\s+(asc|desc))?(\s+nulls\s+(first|last))?\s*$", re.I)
 
 
 
@@ -240,7 +239,11 @@ class BaseModel(metaclass=MetaModel):
                 value = values[rid] = crypto.decrypt(self.env, value.token)
             return value
         if (field.compute or field.related) and not field.store:
-            self._compute_into_cache(field)
+            try:
+                self._compute_into_cache(field)
+            except (AccessError, MissingError):
+                # a prefetched neighbour the user may not read: compute this record alone (as Odoo)
+                self._compute_into_cache(field, alone=True)
         else:
             self._fetch_field(field)
         if rid not in values:
@@ -261,10 +264,16 @@ class BaseModel(metaclass=MetaModel):
                          if i != first and i not in cache and isinstance(i, int)]
         return ids[:PREFETCH_MAX]
 
-    def _compute_into_cache(self, field):
-        records = self.browse(self._prefetch_records(field))
+    def _compute_into_cache(self, field, alone=False):
+        records = self if alone else self.browse(self._prefetch_records(field))
         records = records if records else self
         env = records.env
+        if field.related and not env.su and self._auto:
+            # the path is followed as superuser: the records it starts from must be readable
+            readable = records._readable_ids(records._ids)
+            if self._ids[0] not in readable and self.exists():
+                raise self._rule_error("read")
+            records = records.browse([i for i in records._ids if i in readable]) or self
         # fields sharing a compute method are computed together (as in Odoo)
         siblings = [f for f in self._fields.values()
                     if f is field or (field.compute and f.compute == field.compute and not f.store)]
@@ -303,9 +312,21 @@ class BaseModel(metaclass=MetaModel):
         self.check_access_rights("read")
         ids = self._prefetch_records(field)
         cr = self.env.cr
+        if not self.env.su:
+            # record rules apply to every read path (attribute access, name_get, copy_data...):
+            # the record asked for must pass them; other prefetched records are skipped
+            readable = self._readable_ids(ids)
+            if ids[0] not in readable and self.browse(ids[0]).exists():
+                raise self._rule_error("read")
+            ids = [i for i in ids if i in readable]
+            if not ids:
+                return
         if field.type == "one2many":
             comodel = self.env[field.comodel_name].with_context(active_test=False).sudo()
             lines = comodel.search([(field.inverse_name, "in", ids)])
+            if not self.env.su and lines:  # only the lines the user may read
+                readable = self.env[field.comodel_name]._readable_ids(lines._ids)
+                lines = lines.browse([i for i in lines._ids if i in readable])
             grouped = defaultdict(list)
             inverse = comodel._fields[field.inverse_name]
             for line in lines:
@@ -328,8 +349,12 @@ class BaseModel(metaclass=MetaModel):
                 order=comodel._order_sql("c"),
             )
             cr.execute(query, (tuple(ids),))
+            pairs = cr.fetchall()
+            if not self.env.su and pairs:  # only the records the user may read
+                readable = comodel._readable_ids({right for _left, right in pairs})
+                pairs = [(left, right) for left, right in pairs if right in readable]
             grouped = defaultdict(list)
-            for left, right in cr.fetchall():
+            for left, right in pairs:
                 grouped[left].append(right)
             for rid in ids:
                 cr.cache.setdefault(field, {})[rid] = tuple(grouped.get(rid, ()))
@@ -360,6 +385,7 @@ class BaseModel(metaclass=MetaModel):
 
     # -- access rights -------------------------------------------------------
     def check_access_rights(self, operation: str, raise_exception: bool = True) -> bool:
+        check_operation(operation)
         if self.env.su:
             return True
         allowed = self.env["ir.model.access"]._check(self._name, operation, self.env.uid)
@@ -371,6 +397,7 @@ class BaseModel(metaclass=MetaModel):
         return allowed
 
     def _rule_domain(self, operation: str) -> list:
+        check_operation(operation)
         if self.env.su or "ir.rule" not in self.pool:
             return []
         return self.env["ir.rule"]._compute_domain(self._name, operation)
@@ -383,10 +410,35 @@ class BaseModel(metaclass=MetaModel):
             [("id", "in", list(self._ids))] + domain
         )
         if len(allowed) != len(set(self._ids)):
-            raise AccessError(
-                f"You may not {operation} these '{self._description or self._name}' records "
-                f"(record rules of {self._name})."
-            )
+            raise self._rule_error(operation)
+
+    def _rule_error(self, operation: str) -> AccessError:
+        return AccessError(
+            f"You may not {operation} these '{self._description or self._name}' records "
+            f"(record rules of {self._name})."
+        )
+
+    def _rule_sql(self, alias: str) -> sql.Composable | None:
+        """The read rules of the current user as SQL on ``alias`` (None: no rule applies).
+
+        Rule domains are written by administrators: compiled as superuser, so
+        the fields they name are not subject to the user's field groups.
+        """
+        domain = self._rule_domain("read")
+        if not domain:
+            return None
+        return Compiler(self.sudo().with_context(active_test=False), alias).compile(domain)
+
+    def _readable_ids(self, ids) -> set[int]:
+        """The ids among ``ids`` that the current user's read rules let through."""
+        if not ids:
+            return set()
+        where = self._rule_sql(self._table) if self._auto else None
+        if where is None:
+            return set(ids)
+        self.env.cr.execute(sql.SQL("SELECT id FROM {} WHERE id IN {} AND {}").format(
+            sql.Identifier(self._table), sql.Literal(tuple(ids)), where))
+        return {row[0] for row in self.env.cr.fetchall()}
 
     def check_access(self, operation: str) -> None:
         self.check_access_rights(operation)
@@ -420,35 +472,38 @@ class BaseModel(metaclass=MetaModel):
         if "active" in self._fields and self.env.context.get("active_test", True):
             if not any(isinstance(t, (list, tuple)) and t[0] == "active" for t in domain):
                 domain = [("active", "=", True)] + domain
-        domain = domain + self._rule_domain("read")
         try:
-            return Compiler(self, alias).compile(domain)
+            where = Compiler(self, alias).compile(domain)
         except DomainError:
             raise
         except (KeyError, TypeError) as exc:
             raise DomainError(f"invalid domain {domain!r} on {self._name}: {exc}") from exc
+        rules = self._rule_sql(alias)
+        return where if rules is None else sql.SQL("({} AND {})").format(where, rules)
 
     def _order_sql(self, alias, order=None) -> sql.Composable:
         parts = []
-        for term in (order or self._order or "id").split(","):
-            match = _ORDER_RE.match(term)
-            if not match:
-                raise ValueError(f"invalid order {term!r} on {self._name}")
-            name, direction = match.group(1), (match.group(3) or "ASC").upper()
+        terms = parse_order(self._name, order or self._order or "id")
+        for name, direction, nulls in terms:
             field = self._fields.get(name)
             if field is None or not field.column:
                 raise ValueError(f"cannot sort {self._name} by {name!r}: not a stored field")
-            nulls = match.group(5)
+            # direction and nulls are constants of parse_order, never the caller's text
             clause = sql.SQL("{}.{} " + direction).format(sql.Identifier(alias), sql.Identifier(name))
             if nulls:
-                clause = sql.SQL("{} NULLS " + nulls.upper()).format(clause)
+                clause = sql.SQL("{} " + nulls).format(clause)
             parts.append(clause)
-        if not any(p for p in (order or self._order or "id").split(",") if p.strip().split()[0] == "id"):
+        if not any(name == "id" for name, _direction, _nulls in terms):
             parts.append(sql.SQL("{}.id").format(sql.Identifier(alias)))
         return sql.SQL(", ").join(parts)
 
     def _search(self, domain, offset=0, limit=None, order=None, count=False):
         self.check_access_rights("read")
+        limit, offset = check_bound("limit", limit), check_bound("offset", offset)
+        if order:
+            # sorting by a field reveals its values as surely as reading it
+            self._check_field_groups([name for name, _d, _n in parse_order(self._name, order)
+                                      if name in self._fields], "sort by")
         if not self._auto:
             return 0 if count else []
         alias = self._table

@@ -241,7 +241,7 @@ def _definitions_first(classes) -> list[type]:
 
 
 def _complete_related(registry, model_cls, field) -> None:
-    """A related field takes its comodel / selection / currency from the field it follows."""
+    """A related field takes its comodel / selection / currency / groups from the field it follows."""
     if not field.related:
         return
     target_model = model_cls
@@ -258,6 +258,11 @@ def _complete_related(registry, model_cls, field) -> None:
         field.selection = target.selection
     if not field.string and target.string:
         field.string = target.string
+    # as in Odoo, a related field is restricted like the field it shows
+    if not field.groups and target.groups:
+        field.groups = target.groups
+    if target.password:
+        field.password = True
 
 
 def _refine(previous: fields.Field, new: fields.Field) -> fields.Field:

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import datetime
+import re
+import time
 
 import pytest
 
@@ -184,3 +186,109 @@ def test_evaluate_modifier(expr, values, expected):
 def test_modifier_with_unknown_field():
     with pytest.raises(SafeEvalError, match="unknown name 'stat'"):
         evaluate_modifier("stat == 'x'", {"state": "x"})
+
+
+# -- bounds (issue 12): each refused at once, before the work is done ----------------------------
+@pytest.mark.parametrize(("expr", "what"), [
+    ("((10**1000)**1000)**1000", "a number of more than 100000 bits"),
+    ("(10**1000)**1000", "a number of more than 100000 bits"),
+    ("(7**1000) * (7**1000) * (7**1000) * (7**1000) * (7**1000) * (7**1000) * (7**1000) * (7**1000) * (7**1000)"
+     " * (7**1000) * (7**1000) * (7**1000) * (7**1000) * (7**1000) * (7**1000) * (7**1000) * (7**1000)"
+     " * (7**1000) * (7**1000) * (7**1000) * (7**1000) * (7**1000) * (7**1000) * (7**1000) * (7**1000)"
+     " * (7**1000) * (7**1000) * (7**1000) * (7**1000) * (7**1000) * (7**1000) * (7**1000) * (7**1000)"
+     " * (7**1000) * (7**1000) * (7**1000) * (7**1000)", "a number of more than 100000 bits"),
+    ("((2**1000)**95) << 9000", "a number of more than 100000 bits"),
+    ("[0] * 10**7", "a sequence longer than 1000000"),
+    ("(10**6) * 'ab'", "a sequence longer than 1000000"),
+    ("('x' * 10**6) + ('x' * 10**6)", "a sequence longer than 1000000"),
+    ("'x'.ljust(10**9)", "a string longer than 1000000"),
+    ("'x'.center(10**9, '-')", "a string longer than 1000000"),
+    ("'1'.zfill(10**9)", "a string longer than 1000000"),
+    ("('\\t' * 10**5).expandtabs(100)", "a string longer than 1000000"),
+    ("('x' * 10**6).replace('x', 'xx')", "a string longer than 1000000"),
+    ("'%0999999999d' % 1", "a %-format width or precision above 1000000"),
+    ("'%*d' % (10**9, 1)", "a %-format width or precision above 1000000"),
+    ("[[x for x in range(1000)] for y in range(1000)]", "more than 100000 comprehension items"),
+    ("[(a, b) for a in range(1000) for b in range(1000)]", "more than 100000 comprehension items"),
+    ("{a: [b for b in range(400)] for a in range(400)}", "more than 100000 comprehension items"),
+])
+def test_resource_bounds(expr, what):
+    # no deadline: the bound itself must stop the expression, however busy the machine
+    with pytest.raises(SafeEvalError, match=re.escape(what)) as info:
+        safe_eval(expr, timeout=3600)
+    assert "not allowed" in str(info.value)
+
+
+@pytest.mark.parametrize(("expr", "what"), [
+    ("range(10**9)", "a range of more than 1000000 items"),
+    ("list(range(0, 10**12, 2))", "a range of more than 1000000 items"),
+    ("sum([[1]] * 1000, [])", "sum() adds numbers only"),
+])
+def test_builtins_are_bounded(expr, what):
+    with pytest.raises(SafeEvalError, match=re.escape(what)):
+        safe_eval(expr)
+
+
+def test_bounded_builtins_still_work():
+    assert safe_eval("sum(range(5))") == 10
+    assert safe_eval("list(range(2, 8, 3))") == [2, 5]
+    assert safe_eval("len([x for x in range(10**5)])", timeout=3600) == 10**5
+    assert safe_eval("2 ** 1000 > 0 and 10 ** 300 * 10 ** 300 > 0")
+
+
+def test_evaluation_time_is_bounded():
+    """A context function outlives the deadline: the next step of the expression stops."""
+    calls = []
+
+    def spin():
+        # waits for the clock to pass the deadline, not a guess of the machine's speed
+        end = time.monotonic() + 0.2
+        while time.monotonic() < end:
+            pass
+        calls.append(1)
+        return 1
+
+    with pytest.raises(SafeEvalError, match=r"evaluation took longer than 0\.1 s"):
+        safe_eval("[spin() for i in range(10)]", {"spin": spin}, timeout=0.1)
+    assert len(calls) == 1
+
+
+class Recordish:
+    """Looks like a recordset to the evaluator: fields only, nothing else."""
+
+    _name = "x.model"
+    _fields = {"name": None}
+    ids = [1]
+
+    def __init__(self):
+        self.name = "rec"
+        self.env = "ENV"
+        self.cr = "CR"
+
+    def sudo(self):
+        return self
+
+    def unlink(self):
+        return "deleted"
+
+    def __getitem__(self, key):
+        return getattr(self, key)
+
+
+@pytest.mark.parametrize("name", ["env", "cr", "sudo", "with_user", "with_env", "with_context",
+                                  "pool", "registry"])
+def test_dangerous_attributes_refused_on_any_object(name):
+    with pytest.raises(SafeEvalError, match=f"attribute '{name}' is not allowed"):
+        safe_eval(f"obj.{name}", {"obj": Record()})
+    with pytest.raises(SafeEvalError, match=f"attribute '{name}' is not allowed"):
+        safe_eval(f"rec[{name!r}]", {"rec": Recordish()})
+
+
+def test_records_expose_only_their_fields():
+    rec = Recordish()
+    assert safe_eval("rec.name", {"rec": rec}) == "rec"
+    assert safe_eval("rec['name']", {"rec": rec}) == "rec"
+    assert safe_eval("rec.ids", {"rec": rec}) == [1]
+    with pytest.raises(SafeEvalError, match="attribute 'unlink' of a record"):
+        safe_eval("rec.unlink()", {"rec": rec})
+    assert safe_eval("{'env': 1}['env']") == 1  # a mapping's keys are data, not attributes

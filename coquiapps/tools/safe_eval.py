@@ -5,8 +5,12 @@
 authors. They are never handed to :func:`eval`: :func:`safe_eval` parses them
 with :mod:`ast` and walks the tree itself, accepting only a whitelist of
 expression nodes. Names resolve to the given context or to a few harmless
-builtins; attributes whose name starts with ``_`` (and a few others that lead
-to frames or format strings) are refused.
+builtins; attributes whose name starts with ``_``, those that lead to frames or
+format strings and those that lead from a record to the database or to other
+rights (``env``, ``cr``, ``sudo``, ``with_user``, ``pool``...) are refused on
+any object, and a record shows only its fields. Numbers, sequences, ranges and
+comprehension items are bounded, and so is the evaluation time, so that no
+expression can hold a worker or its memory.
 
 As in Odoo's evaluation contexts, ``datetime`` is a stand-in for the module
 (``datetime.datetime.now()``, ``datetime.timedelta(days=1)``) that also answers
@@ -20,6 +24,7 @@ from __future__ import annotations
 import ast
 import datetime as _dt
 import operator
+import re
 import time as _time
 from collections.abc import Callable, Iterator, Mapping
 from types import MappingProxyType, SimpleNamespace
@@ -67,15 +72,46 @@ else:  # pragma: no cover
 #: Names every expression may use besides its context (the context wins on a clash).
 BUILTINS: Mapping[str, Any] = MappingProxyType(_builtins)
 
-# Attributes that reach frames, code or arbitrary attribute lookups through format strings.
+# Attributes refused on any object: frames, code, arbitrary lookups through format strings,
+# and what leads from a record to the database or to other rights (environment, cursor,
+# registry, superuser and user switches). Names starting with "_" are refused too.
 _UNSAFE_ATTRIBUTES = frozenset({
     "format", "format_map", "mro", "f_builtins", "f_code", "f_globals", "f_locals", "f_back",
     "func_code", "func_globals", "gi_code", "gi_frame", "gi_yieldfrom", "cr_await", "cr_code",
     "cr_frame", "ag_code", "ag_frame", "tb_frame", "tb_next",
+    "env", "cr", "sudo", "with_user", "with_env", "with_context", "with_company", "with_prefetch",
+    "pool", "registry", "browse", "invalidate_recordset", "invalidate_model", "invalidate_all",
 })
+# Attributes of a record besides its fields.
+_RECORD_ATTRIBUTES = frozenset({"ids"})
 _MAX_EXPONENT = 1000
 _MAX_SHIFT = 10_000
 _MAX_SEQUENCE = 1_000_000
+_MAX_INT_BITS = 100_000  # about 30,000 decimal digits
+_MAX_ITERATIONS = 100_000  # comprehension items, all comprehensions of one expression together
+DEFAULT_TIMEOUT = 2.0  # seconds of evaluation, checked between nodes
+_SIZED = (str, bytes, list, tuple, dict, set, frozenset)
+# str methods whose result can be much longer than their inputs: the argument giving the length
+_PADDING_METHODS = frozenset({"ljust", "rjust", "center", "zfill", "expandtabs"})
+_PERCENT_SPEC = re.compile(r"%[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
+
+
+def _range(*args: int) -> range:
+    """``range`` refusing more than a million items."""
+    result = range(*args)
+    if len(result) > _MAX_SEQUENCE:
+        raise ValueError(f"a range of more than {_MAX_SEQUENCE} items is not allowed")
+    return result
+
+
+def _sum(iterable: Any, start: Any = 0) -> Any:
+    """``sum`` of numbers only (summing lists is quadratic)."""
+    if not isinstance(start, int | float):
+        raise TypeError("sum() adds numbers only")
+    return sum(iterable, start)
+
+
+_builtins.update(range=_range, sum=_sum)
 
 _BINARY_OPS: dict[type, Callable[[Any, Any], Any]] = {
     ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
@@ -104,18 +140,20 @@ _DESCRIPTIONS = {
 }
 
 
-def safe_eval(expr: str, context: dict[str, Any] | None = None) -> Any:
+def safe_eval(expr: str, context: dict[str, Any] | None = None,
+              timeout: float = DEFAULT_TIMEOUT) -> Any:
     """Evaluate the Python expression ``expr`` with the names of ``context``.
 
     Only literals, names, comparisons, boolean/arithmetic operators, subscripts,
     public attributes, conditional expressions, simple comprehensions and calls
-    are accepted. Anything else, and any failure while evaluating, raises
-    :class:`SafeEvalError` naming the expression.
+    are accepted. Numbers, sequences, comprehensions and the evaluation time
+    (``timeout`` seconds) are bounded. Anything else, and any failure while
+    evaluating, raises :class:`SafeEvalError` naming the expression.
     """
     if not isinstance(expr, str):
         raise SafeEvalError(f"expression must be a string, got {type(expr).__name__}")
     tree = _parse(expr)
-    evaluator = _Evaluator(expr, context or {})
+    evaluator = _Evaluator(expr, context or {}, timeout)
     try:
         return evaluator.visit(tree.body)
     except SafeEvalError:
@@ -161,15 +199,20 @@ def _describe(node: ast.AST) -> str:
 class _Evaluator:
     """Walks an expression tree, evaluating only whitelisted nodes."""
 
-    def __init__(self, expr: str, context: dict[str, Any]) -> None:
+    def __init__(self, expr: str, context: dict[str, Any], timeout: float = DEFAULT_TIMEOUT) -> None:
         self.expr = expr
         self.context = context
         self.scopes: list[dict[str, Any]] = []  # comprehension variables, innermost last
+        self.timeout = timeout
+        self.deadline = _time.monotonic() + timeout
+        self.iterations = 0
 
     def refuse(self, what: str) -> SafeEvalError:
         return SafeEvalError(f"{what} is not allowed in {self.expr!r}")
 
     def visit(self, node: ast.AST) -> Any:
+        if _time.monotonic() > self.deadline:
+            raise SafeEvalError(f"evaluation took longer than {self.timeout} s: {self.expr!r}")
         method = getattr(self, f"visit_{type(node).__name__}", None)
         if method is None:
             raise self.refuse(_describe(node))
@@ -238,12 +281,24 @@ class _Evaluator:
         raise SafeEvalError(f"unknown name {name!r} in {self.expr!r}")
 
     def visit_Attribute(self, node: ast.Attribute) -> Any:
-        if node.attr.startswith("_") or node.attr in _UNSAFE_ATTRIBUTES:
-            raise self.refuse(f"attribute {node.attr!r}")
-        return getattr(self.visit(node.value), node.attr)
+        obj = self.visit(node.value)
+        self._check_attribute(obj, node.attr)
+        return getattr(obj, node.attr)
+
+    def _check_attribute(self, obj: Any, name: str) -> None:
+        """Refuse private and unsafe names on any object; on a record, anything but its fields."""
+        if name.startswith("_") or name in _UNSAFE_ATTRIBUTES:
+            raise self.refuse(f"attribute {name!r}")
+        fields = getattr(type(obj), "_fields", None)
+        if isinstance(fields, Mapping) and hasattr(type(obj), "_name") \
+                and name not in fields and name not in _RECORD_ATTRIBUTES:
+            raise self.refuse(f"attribute {name!r} of a record (only its fields)")
 
     def visit_Subscript(self, node: ast.Subscript) -> Any:
-        return self.visit(node.value)[self.visit(node.slice)]
+        obj, key = self.visit(node.value), self.visit(node.slice)
+        if isinstance(key, str) and not isinstance(obj, Mapping | str | list | tuple):
+            self._check_attribute(obj, key)  # record["env"] is getattr(record, "env")
+        return obj[key]
 
     def visit_Slice(self, node: ast.Slice) -> slice:
         def bound(part: ast.expr | None) -> Any:
@@ -275,15 +330,30 @@ class _Evaluator:
 
     def _check_size(self, op: ast.operator, left: Any, right: Any) -> None:
         """Refuse operations that would exhaust time or memory (2 ** 10 ** 9, 'x' * 10 ** 9)."""
+        ints = isinstance(left, int) and isinstance(right, int)
         if isinstance(op, ast.Pow) and isinstance(right, int) and abs(right) > _MAX_EXPONENT:
             raise self.refuse(f"an exponent above {_MAX_EXPONENT}")
+        if isinstance(op, ast.Pow) and ints and right > 0 and abs(left).bit_length() * right > _MAX_INT_BITS:
+            raise self.refuse(f"a number of more than {_MAX_INT_BITS} bits")
         if isinstance(op, ast.LShift) and isinstance(right, int) and right > _MAX_SHIFT:
             raise self.refuse(f"a shift above {_MAX_SHIFT}")
+        if isinstance(op, ast.LShift) and ints and abs(left).bit_length() + right > _MAX_INT_BITS:
+            raise self.refuse(f"a number of more than {_MAX_INT_BITS} bits")
         if isinstance(op, ast.Mult):
+            if ints and abs(left).bit_length() + abs(right).bit_length() > _MAX_INT_BITS:
+                raise self.refuse(f"a number of more than {_MAX_INT_BITS} bits")
             for seq, count in ((left, right), (right, left)):
-                if isinstance(seq, str | list | tuple) and isinstance(count, int):
+                if isinstance(seq, str | bytes | list | tuple) and isinstance(count, int):
                     if len(seq) * count > _MAX_SEQUENCE:
                         raise self.refuse(f"a sequence longer than {_MAX_SEQUENCE}")
+        if isinstance(op, ast.Add) and isinstance(left, str | bytes | list | tuple) \
+                and isinstance(right, str | bytes | list | tuple) and len(left) + len(right) > _MAX_SEQUENCE:
+            raise self.refuse(f"a sequence longer than {_MAX_SEQUENCE}")
+        if isinstance(op, ast.Mod) and isinstance(left, str):
+            for width, precision in _PERCENT_SPEC.findall(left):
+                for size in (width, precision):
+                    if size == "*" or (size and int(size) > _MAX_SEQUENCE):
+                        raise self.refuse(f"a %-format width or precision above {_MAX_SEQUENCE}")
 
     def visit_Compare(self, node: ast.Compare) -> bool:
         left = self.visit(node.left)
@@ -310,7 +380,29 @@ class _Evaluator:
                 kwargs.update(self.visit(keyword.value))
             else:
                 kwargs[keyword.arg] = self.visit(keyword.value)
-        return function(*args, **kwargs)
+        self._check_call(function, args, kwargs)
+        result = function(*args, **kwargs)
+        if isinstance(result, _SIZED) and len(result) > _MAX_SEQUENCE:
+            raise self.refuse(f"a result longer than {_MAX_SEQUENCE}")
+        return result
+
+    def _check_call(self, function: Any, args: list, kwargs: dict) -> None:
+        """Refuse string methods asked for results over the size bound ('x'.ljust(10 ** 9))."""
+        owner = getattr(function, "__self__", None)
+        if not isinstance(owner, str | bytes):
+            return
+        name = getattr(function, "__name__", "")
+        numbers = [v for v in (*args, *kwargs.values()) if isinstance(v, int)]
+        if name in _PADDING_METHODS and any(n * max(len(owner), 1) > _MAX_SEQUENCE
+                                            if name == "expandtabs" else n > _MAX_SEQUENCE
+                                            for n in numbers):
+            raise self.refuse(f"a string longer than {_MAX_SEQUENCE}")
+        if name == "replace" and len(args) >= 2 and isinstance(args[0], str | bytes) \
+                and isinstance(args[1], str | bytes):
+            grown = len(owner) + (owner.count(args[0]) + (1 if not args[0] else 0)) \
+                * max(len(args[1]) - len(args[0]), 0)
+            if grown > _MAX_SEQUENCE:
+                raise self.refuse(f"a string longer than {_MAX_SEQUENCE}")
 
     # comprehensions ----------------------------------------------------------------------
 
@@ -343,6 +435,9 @@ class _Evaluator:
         if first.is_async:
             raise self.refuse("async comprehension")
         for item in self.visit(first.iter):
+            self.iterations += 1
+            if self.iterations > _MAX_ITERATIONS:
+                raise self.refuse(f"more than {_MAX_ITERATIONS} comprehension items in all")
             self._bind(first.target, item, scope)
             if all(self.visit(condition) for condition in first.ifs):
                 if rest:

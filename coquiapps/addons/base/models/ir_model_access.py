@@ -1,7 +1,10 @@
 """Access rights per model and group (``ir.model.access.csv``)."""
-from coquiapps import fields, models
+from psycopg2 import sql
 
-MODES = ("read", "write", "create", "unlink")
+from coquiapps import fields, models
+from coquiapps.orm.access import OPERATIONS, check_operation
+
+MODES = OPERATIONS
 
 
 class IrModelAccess(models.Model):
@@ -20,17 +23,16 @@ class IrModelAccess(models.Model):
 
     def _check(self, model: str, mode: str, uid: int) -> bool:
         """Whether user ``uid`` may ``mode`` records of ``model`` (cached per registry)."""
-        if mode not in MODES:
-            raise ValueError(f"invalid access mode {mode!r}")
+        check_operation(mode)
         cache = self.pool.access_cache
         key = (uid, model, mode)
         if key not in cache:
-            self.env.cr.execute(
-                f"""SELECT 1 FROM ir_model_access a JOIN ir_model m ON m.id = a.model_id
-                    WHERE m.model = %s AND a.active AND a.perm_{mode}
+            self.env.cr.execute(sql.SQL(
+                """SELECT 1 FROM ir_model_access a JOIN ir_model m ON m.id = a.model_id
+                    WHERE m.model = %s AND a.active AND a.{perm}
                       AND (a.group_id IS NULL OR a.group_id IN (
                            SELECT gid FROM res_groups_users_rel WHERE uid = %s))
-                    LIMIT 1""",
+                    LIMIT 1""").format(perm=sql.Identifier(f"perm_{mode}")),
                 (model, uid),
             )
             cache[key] = self.env.cr.fetchone() is not None

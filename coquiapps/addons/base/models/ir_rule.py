@@ -1,7 +1,61 @@
 """Record rules: domains limiting which records a user reaches (e.g. per company)."""
+from psycopg2 import sql
+
 from coquiapps import fields, models
+from coquiapps.orm.access import check_operation
 from coquiapps.orm.domain import AND, OR, TRUE_LEAF
 from coquiapps.tools.safe_eval import safe_eval
+
+
+class RecordRef:
+    """Ids of records, as a rule domain uses them (``user.company_id.id``, ``user.company_ids.ids``).
+
+    Not a recordset: it carries no environment, so nothing evaluated from a
+    rule can read other fields or reach the cursor.
+    """
+
+    __slots__ = ("ids",)
+
+    def __init__(self, ids):
+        self.ids = [i for i in ids if i]
+
+    @property
+    def id(self):
+        return self.ids[0] if self.ids else False
+
+    @property
+    def _ids(self):  # what domains accept as a recordset value
+        return tuple(self.ids)
+
+    def __bool__(self):
+        return bool(self.ids)
+
+    def __len__(self):
+        return len(self.ids)
+
+    def __iter__(self):
+        return iter(RecordRef([i]) for i in self.ids)
+
+    def __repr__(self):
+        return f"RecordRef({self.ids!r})"
+
+
+class RuleUser:
+    """The current user as rule domains see it: a few plain values, read once."""
+
+    __slots__ = ("id", "login", "name", "company_id", "company_ids", "partner_id", "groups_id")
+
+    def __init__(self, user):
+        self.id = user.id
+        self.login = user.login
+        self.name = user.name
+        self.company_id = RecordRef([user.company_id.id])
+        self.company_ids = RecordRef(user.company_ids.ids)
+        self.partner_id = RecordRef([user.partner_id.id])
+        self.groups_id = RecordRef(user.groups_id.ids)
+
+    def __repr__(self):
+        return f"RuleUser({self.id})"
 
 
 class IrRule(models.Model):
@@ -20,21 +74,27 @@ class IrRule(models.Model):
     perm_unlink = fields.Boolean("Apply for Delete", default=True)
 
     def _eval_context(self):
-        user = self.env.user.sudo()
-        allowed = self.env.context.get("allowed_company_ids") or user.company_ids.ids
-        return {"user": user, "uid": self.env.uid, "company_ids": allowed,
-                "company_id": allowed[0] if allowed else False}
+        """Plain values only: nothing in it leads to the environment or to other records.
+
+        The companies are those of the context only when the user belongs to
+        them (``env.companies`` refuses others), else all of the user's.
+        """
+        companies = self.env.companies.ids
+        return {"user": RuleUser(self.env.user.sudo()), "uid": self.env.uid,
+                "company_ids": companies, "company_id": companies[0] if companies else False}
 
     def _compute_domain(self, model_name: str, mode: str) -> list:
         """Global rules are ANDed; group rules of the user's groups are ORed together."""
+        check_operation(mode)
         cr = self.env.cr
-        cr.execute(
-            f"""SELECT r.id, r.domain_force,
+        cr.execute(sql.SQL(
+            """SELECT r.id, r.domain_force,
                        EXISTS (SELECT 1 FROM rule_group_rel g WHERE g.rule_group_id = r.id) AS has_groups,
                        EXISTS (SELECT 1 FROM rule_group_rel g JOIN res_groups_users_rel u ON u.gid = g.group_id
                                WHERE g.rule_group_id = r.id AND u.uid = %s) AS mine
                 FROM ir_rule r JOIN ir_model m ON m.id = r.model_id
-                WHERE m.model = %s AND r.active AND r.perm_{mode}""",
+                WHERE m.model = %s AND r.active AND r.{perm}""").format(
+                perm=sql.Identifier(f"perm_{mode}")),
             (self.env.uid, model_name),
         )
         rows = cr.fetchall()

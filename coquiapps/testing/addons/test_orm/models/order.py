@@ -67,6 +67,8 @@ class Line(models.Model):
     qty = fields.Float(default=1.0)
     price = fields.Float()
     subtotal = fields.Float(compute="_compute_subtotal", store=True)
+    # restricted like the field it shows (order_id.secret has groups)
+    order_secret = fields.Char(related="order_id.secret")
 
     @api.depends("qty", "price")
     def _compute_subtotal(self):
