@@ -16,6 +16,7 @@
         "views/amazon_spapi_app_views.xml",
         "views/amazon_account_views.xml",
         "views/wizard_views.xml",
+        "views/amazon_spapi_feed_views.xml",
     ],
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",

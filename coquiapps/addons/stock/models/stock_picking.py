@@ -43,7 +43,7 @@ class StockPicking(models.Model):
         vals_list = [vals_list] if single else vals_list
         unnamed = [vals for vals in vals_list if vals.get("name", "/") == "/"]
         if unnamed:
-            names = self.env["ir.sequence"].next_by_code_batch("stock.picking", len(unnamed))
+            names = self.env["ir.sequence"]._next_by_code_batch("stock.picking", len(unnamed))
             for vals, name in zip(unnamed, names or ["/"] * len(unnamed), strict=True):
                 vals["name"] = name
         pickings = super().create(vals_list)
