@@ -222,8 +222,8 @@ class SpapiOutboundSink:
                 text = report.summary_text(mid)
                 if not report.accepted(mid):
                     text = "; ".join(filter(None, [text] + [f"{i.code}: {i.message}" for i in report.document_issues]))
-                    outcomes[rid] = _outcome("error", _("Amazon refused it (feed %(feed)s): %(text)s. "
-                                                        "Fix it, then press Retry.", feed=feed.feed_id, text=text))
+                    outcomes[rid] = _outcome("error", _("Feed %(feed)s: %(text)s. Fix it, then press Retry.",
+                                                        feed=feed.feed_id, text=text.rstrip(". ")))
                 else:
                     outcomes[rid] = _outcome("done", text and _("Amazon's warning: %s") % text)
             feed.write({"error_count": sum(o.state == "error" for o in outcomes.values()),
