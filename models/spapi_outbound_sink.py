@@ -83,28 +83,35 @@ class SpapiOutboundSink:
         """One feed with every record Amazon can read; refused records get their reason at once."""
         owner = account._sp_check_usable()
         with FeedLock(account, self.kind) as held:
-            if not held or self._feeds(account).search_count([
-                    ("account_id", "=", account.id), ("kind", "=", self.kind), ("state", "in", IN_FLIGHT)]):
+            if not held or self._in_flight(account):
                 return {}  # one feed of a kind per account in flight: the records wait, pending
-            good, refused = entries(self.kind, owner.sp_selling_partner_id, records)
-            outcomes = {rid: _outcome("error", _("Not sent to Amazon: %s. Fix it, then press Retry.") % why)
-                        for rid, why in refused.items()}
-            if not good:
-                return outcomes
-            document = BUILDERS[self.kind](owner.sp_selling_partner_id, good)
-            feed = self._feeds(account).create({
-                "name": f"{account.id}-{self.kind}-{fields.Datetime.now():%Y%m%d%H%M%S}",
-                "account_id": account.id, "kind": self.kind, "feed_type": document.feed_type,
-                "marketplace_ids": ",".join(self._marketplaces(account)),
-                "message_count": len(document.message_ids), "document": document.content,
-                "message_map": {str(mid): rid for mid, rid in document.message_ids.items()}})
-            feed.name = f"{feed.feed_type}/{feed.id}"
-            outcomes.update({entry.key: _outcome("processing", ref=feed.name) for entry in good})
-            account._amazon_apply_outcomes(self.kind, records, outcomes)
-            self._commit(account)   # from here on a crash leaves a feed record to recover from
-            if self._submit(account, feed, document) and feed.feed_id:
-                outcomes.update({entry.key: _outcome("processing", ref=feed.feed_id) for entry in good})
+            return self._send_feed(account, owner, records)
+
+    def _in_flight(self, account) -> bool:
+        return bool(self._feeds(account).search_count([
+            ("account_id", "=", account.id), ("kind", "=", self.kind), ("state", "in", IN_FLIGHT)]))
+
+    def _send_feed(self, account, owner, records) -> dict:
+        """Build, record (committed) and submit one feed of ``records``; their outcomes."""
+        good, refused = entries(self.kind, owner.sp_selling_partner_id, records)
+        outcomes = {rid: _outcome("error", _("Not sent to Amazon: %s. Fix it, then press Retry.") % why)
+                    for rid, why in refused.items()}
+        if not good:
             return outcomes
+        document = BUILDERS[self.kind](owner.sp_selling_partner_id, good)
+        feed = self._feeds(account).create({
+            "name": f"{account.id}-{self.kind}-{fields.Datetime.now():%Y%m%d%H%M%S}",
+            "account_id": account.id, "kind": self.kind, "feed_type": document.feed_type,
+            "marketplace_ids": ",".join(self._marketplaces(account)),
+            "message_count": len(document.message_ids), "document": document.content,
+            "message_map": {str(mid): rid for mid, rid in document.message_ids.items()}})
+        feed.name = f"{feed.feed_type}/{feed.id}"
+        outcomes.update({entry.key: _outcome("processing", ref=feed.name) for entry in good})
+        account._amazon_apply_outcomes(self.kind, records, outcomes)
+        self._commit(account)   # from here on a crash leaves a feed record to recover from
+        if self._submit(account, feed, document) and feed.feed_id:
+            outcomes.update({entry.key: _outcome("processing", ref=feed.feed_id) for entry in good})
+        return outcomes
 
     def _submit(self, account, feed, document) -> bool:
         """createFeedDocument, upload, createFeed, each step committed; False when nothing reached Amazon."""

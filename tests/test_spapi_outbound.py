@@ -17,7 +17,7 @@ def _picking(ow, env, order_id):
 
 
 def test_validated_deliveries_go_in_one_feed_and_amazon_ships_them(ow):
-    (first, (a, b)), (second, (c, _d)) = ow.new_order(), ow.new_order()
+    (first, (a, b)), (second, (_c, _d)) = ow.new_order(), ow.new_order()
     ow.sync()
     with ow.env() as env:
         ow.validate(env, _picking(ow, env, first), tracking="1ZFIRST0001")

@@ -14,6 +14,7 @@ from coquiapps.cli.main import setup
 SANDBOX_PORT = 8111
 HTTP_PORT = 8069
 BASE_URL = f"http://127.0.0.1:{HTTP_PORT}"
+DEMO_FEED_QUEUE, DEMO_FEED_PROCESSING = 5, 10   # sandbox seconds a feed waits, then is processed
 
 
 def _port_free(port: int) -> bool:
@@ -87,6 +88,9 @@ def main(argv: list[str] | None = None) -> int:
             {"created": 60 * (i + 1), "status": "UNSHIPPED", "marketplace_id": "ATVPDKIKX0DER",
              "items": [{"sku": "COQUI-MUG-01", "title": "Coqui mug", "quantity": 1 + i % 3,
                         "unit_price": "12.90"}]} for i in range(60)]})
+    # Amazon processes a feed in minutes; the demo's Amazon takes seconds (settings of the sandbox only)
+    requests.put(f"{sandbox.url}/_sandbox/feeds/settings", timeout=10,
+                 json={"queue_delay": DEMO_FEED_QUEUE, "processing_time": DEMO_FEED_PROCESSING})
     _say(f"""
 CoquiAPPs is running: {BASE_URL}/web?db={dbname}
   log in as admin / admin
@@ -101,6 +105,12 @@ What to try:
   3. At the sandbox's consent page, sign in with the seller above and confirm.
   4. Back on the account, click "Sync Orders": new orders arrive every minute; none from before the move
      is imported twice. Apps (remove the "Apps" filter, search "Amazon") shows the patch installed.
+  5. Open one of these orders (Sales > Amazon > Orders), click "Delivery", choose a Carrier (e.g. UPS),
+     type a Tracking Reference and click "Validate": its Amazon Sync says "To Send".
+  6. On the account, click "Send to Amazon": the delivery goes to Amazon in a shipment feed ("Sent,
+     Awaiting Amazon"). About {DEMO_FEED_QUEUE + DEMO_FEED_PROCESSING} seconds later click "Send to Amazon" again (or wait for
+     the scheduled actions, every 5 minutes): the delivery says "Confirmed by Amazon" and the account's
+     "Feeds" button lists the feed with the document sent and Amazon's processing report.
 Stop with Ctrl+C.
 """)
     try:
