@@ -12,6 +12,7 @@
         "security/rules.xml",
         "data/ir_config_parameter.xml",
         "data/ir_cron.xml",
+        "data/ir_cron_outbound.xml",
         "data/wizard_cleanup.xml",
         "views/amazon_spapi_app_views.xml",
         "views/amazon_account_views.xml",

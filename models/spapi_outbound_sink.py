@@ -88,8 +88,17 @@ class SpapiOutboundSink:
             return self._send_feed(account, owner, records)
 
     def _in_flight(self, account) -> bool:
-        return bool(self._feeds(account).search_count([
-            ("account_id", "=", account.id), ("kind", "=", self.kind), ("state", "in", IN_FLIGHT)]))
+        """Whether a feed of this kind is still at work at Amazon (asked with getFeed, a cheap call:
+        a feed Amazon finished no longer holds the next one back; its records settle on the next read)."""
+        feeds = self._feeds(account).search([
+            ("account_id", "=", account.id), ("kind", "=", self.kind), ("state", "in", IN_FLIGHT)])
+        if any(not feed.feed_id for feed in feeds):
+            return True     # its sender died before createFeed's answer: the next read recovers it
+        if feeds:
+            api = self._api(account)
+            for feed in feeds:
+                self._check(account, api, feed)
+        return any(feed.state in IN_FLIGHT for feed in feeds)
 
     def _send_feed(self, account, owner, records) -> dict:
         """Build, record (committed) and submit one feed of ``records``; their outcomes."""

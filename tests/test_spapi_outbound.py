@@ -209,3 +209,10 @@ def test_fba_order_is_a_done_delivery_from_the_fba_location_and_nothing_is_sent(
         assert picking.location_id == ow.account(env)._amazon_fba_location()
     ow.send()
     assert ow.world.op_calls("createFeed") == 0
+
+
+def test_scheduled_actions_send_every_five_minutes_and_read_every_minute(env):
+    send = env.ref("sale_amazon.ir_cron_amazon_send_outbound")
+    read = env.ref("sale_amazon.ir_cron_amazon_read_outbound_results")
+    assert (send.active, send.interval_number, send.interval_type) == (True, 5, "minutes")
+    assert (read.active, read.interval_number, read.interval_type) == (True, 1, "minutes")
