@@ -1,5 +1,5 @@
 """One feed sent to Amazon (Feeds API 2021-06-30): what it carried, where it is, what Amazon answered."""
-from coquiapps import _, fields, models
+from coquiapps import _, api, fields, models
 from coquiapps.exceptions import UserError
 
 FEED_STATES = [
@@ -34,7 +34,7 @@ class AmazonSpapiFeed(models.Model):
                                  ondelete="cascade", readonly=True)
     kind = fields.Selection([("shipments", "Shipment Confirmations"), ("cancellations", "Cancellations"),
                              ("stock", "FBM Quantities")], required=True, readonly=True, index=True)
-    feed_type = fields.Char("Feed Type", required=True, readonly=True)
+    feed_type = fields.Char(required=True, readonly=True)
     feed_id = fields.Char("Amazon Feed ID", readonly=True, index=True, copy=False)
     input_document_id = fields.Char("Feed Document ID", readonly=True, copy=False)
     result_document_id = fields.Char("Report Document ID", readonly=True, copy=False)
@@ -42,7 +42,7 @@ class AmazonSpapiFeed(models.Model):
     marketplace_ids = fields.Char("Marketplaces", readonly=True)
     message_count = fields.Integer("Messages", readonly=True)
     error_count = fields.Integer("Messages with Errors", readonly=True)
-    message_map = fields.Json("Message Map", readonly=True, copy=False,
+    message_map = fields.Json(readonly=True, copy=False,
                               help="Message id -> id of the record it carries")
     document = fields.Binary("Feed Document", readonly=True, attachment=False, copy=False)
     report = fields.Binary("Processing Report", readonly=True, attachment=False, copy=False)
@@ -59,8 +59,8 @@ class AmazonSpapiFeed(models.Model):
         ids = sorted({int(rid) for rid in (self.message_map or {}).values()})
         return self.env[OUTBOUND_KINDS[self.kind].model].browse(ids)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_in_flight(self):
         """A feed whose result is awaited is the only link to its records' outcome: keep it."""
         if self.filtered(lambda feed: feed.state in IN_FLIGHT):
             raise UserError(_("A feed still processing at Amazon cannot be deleted: its results are awaited."))
-        return super().unlink()

@@ -97,13 +97,13 @@ class SpapiOutboundSink:
         if feeds:
             api = self._api(account)
             for feed in feeds:
-                self._check(account, api, feed)
+                self._check(api, feed)
         return any(feed.state in IN_FLIGHT for feed in feeds)
 
     def _send_feed(self, account, owner, records) -> dict:
         """Build, record (committed) and submit one feed of ``records``; their outcomes."""
         good, refused = entries(self.kind, owner.sp_selling_partner_id, records)
-        outcomes = {rid: _outcome("error", _("Not sent to Amazon: %s. Fix it, then press Retry.") % why)
+        outcomes = {rid: _outcome("error", _("Not sent to Amazon: %s. Fix it, then press Retry.", why))
                     for rid, why in refused.items()}
         if not good:
             return outcomes
@@ -157,7 +157,7 @@ class SpapiOutboundSink:
             records.sudo().write({spec.state: "pending", spec.message: False})
         else:
             records.sudo().write({spec.state: "error", spec.message: _(
-                "Amazon refused the feed: %s. Press Retry to send it again.") % error})
+                "Amazon refused the feed: %s. Press Retry to send it again.", error)})
         feed.write({"state": "abandoned", "date_done": fields.Datetime.now(),
                     "summary": str(error) if error else _("Never submitted: its records were sent again.")})
         self._commit(account)
@@ -181,12 +181,12 @@ class SpapiOutboundSink:
                 if feed.state in ("new", "documented") and not self._recover(account, api, feed):
                     continue
                 if feed.state in IN_FLIGHT:
-                    self._check(account, api, feed)
+                    self._check(api, feed)
                 outcomes.update(self._feed_outcomes(feed))
             for record in records:
                 if record[ref_field] not in known:
                     outcomes[record.id] = _outcome("error", _(
-                        "No feed %s is known for this record: press Retry to send it again.") % record[ref_field])
+                        "No feed %s is known for this record: press Retry to send it again.", record[ref_field]))
             ours = set(records.ids)
             return {rid: outcome for rid, outcome in outcomes.items() if rid in ours}
 
@@ -210,7 +210,7 @@ class SpapiOutboundSink:
         self._abandon(account, feed)
         return False
 
-    def _check(self, account, api, feed) -> None:
+    def _check(self, api, feed) -> None:
         """getFeed; when finished, fetch and keep Amazon's processing report."""
         status = api.get_feed(feed.feed_id)
         values = {"state": status.processing_status, "date_checked": fields.Datetime.now()}
@@ -241,16 +241,16 @@ class SpapiOutboundSink:
                     outcomes[rid] = _outcome("error", _("Feed %(feed)s: %(text)s. Fix it, then press Retry.",
                                                         feed=feed.feed_id, text=text.rstrip(". ")))
                 else:
-                    outcomes[rid] = _outcome("done", text and _("Amazon's warning: %s") % text)
+                    outcomes[rid] = _outcome("done", text and _("Amazon's warning: %s", text))
             feed.write({"error_count": sum(o.state == "error" for o in outcomes.values()),
                         "summary": _("%(ok)s of %(all)s messages accepted.",
                                      ok=sum(o.state == "done" for o in outcomes.values()), all=len(outcomes))})
             return outcomes
         issues = "; ".join(f"{i.code}: {i.message}" for i in report.document_issues) if report else problem
         if feed.state == "CANCELLED":
-            why = _("Feed %s was cancelled before Amazon processed it.") % feed.feed_id
+            why = _("Feed %s was cancelled before Amazon processed it.", feed.feed_id)
         elif feed.state == "FATAL":
-            why = _("Amazon could not process feed %s (FATAL)") % feed.feed_id + (f": {issues}." if issues else ".")
+            why = _("Amazon could not process feed %s (FATAL)", feed.feed_id) + (f": {issues}." if issues else ".")
         else:
             why = _("Amazon's processing report of feed %(feed)s could not be read: %(why)s.",
                     feed=feed.feed_id, why=problem)
