@@ -58,6 +58,21 @@ def prepare(dbname: str, sandbox_url: str, state: dict) -> dict:
     return {"seller": seller}
 
 
+def seed_sandbox(sandbox_url: str, seller: dict) -> None:
+    """New orders for the next hour, and feeds processed in seconds (the demo's Amazon only)."""
+    import requests
+
+    # new orders keep arriving, one a minute for the next hour, after the move off MWS
+    requests.post(f"{sandbox_url}/_sandbox/orders", timeout=10, json={
+        "selling_partner_id": seller["selling_partner_id"], "orders": [
+            {"created": 60 * (i + 1), "status": "UNSHIPPED", "marketplace_id": "ATVPDKIKX0DER",
+             "items": [{"sku": "COQUI-MUG-01", "title": "Coqui mug", "quantity": 1 + i % 3,
+                        "unit_price": "12.90"}]} for i in range(60)]})
+    # Amazon processes a feed in minutes; the demo's Amazon takes seconds
+    requests.put(f"{sandbox_url}/_sandbox/feeds/settings", timeout=10,
+                 json={"queue_delay": DEMO_FEED_QUEUE, "processing_time": DEMO_FEED_PROCESSING})
+
+
 def main(argv: list[str] | None = None) -> int:
     args = setup(list(sys.argv[1:] if argv is None else argv))
     dbname = args[0] if args else "demo"
@@ -82,15 +97,7 @@ def main(argv: list[str] | None = None) -> int:
                          json={"redirect_uris": [f"{BASE_URL}/amazon_spapi/callback"]}, timeout=10)
     info = prepare(dbname, sandbox.url, state)
     seller = info["seller"]
-    # new orders keep arriving, one a minute for the next hour, after the move off MWS
-    requests.post(f"{sandbox.url}/_sandbox/orders", timeout=10, json={
-        "selling_partner_id": seller["selling_partner_id"], "orders": [
-            {"created": 60 * (i + 1), "status": "UNSHIPPED", "marketplace_id": "ATVPDKIKX0DER",
-             "items": [{"sku": "COQUI-MUG-01", "title": "Coqui mug", "quantity": 1 + i % 3,
-                        "unit_price": "12.90"}]} for i in range(60)]})
-    # Amazon processes a feed in minutes; the demo's Amazon takes seconds (settings of the sandbox only)
-    requests.put(f"{sandbox.url}/_sandbox/feeds/settings", timeout=10,
-                 json={"queue_delay": DEMO_FEED_QUEUE, "processing_time": DEMO_FEED_PROCESSING})
+    seed_sandbox(sandbox.url, seller)
     _say(f"""
 CoquiAPPs is running: {BASE_URL}/web?db={dbname}
   log in as admin / admin
