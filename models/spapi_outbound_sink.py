@@ -118,8 +118,12 @@ class SpapiOutboundSink:
         outcomes.update({entry.key: _outcome("processing", ref=feed.name) for entry in good})
         account._amazon_apply_outcomes(self.kind, records, outcomes)
         self._commit(account)   # from here on a crash leaves a feed record to recover from
-        if self._submit(account, feed, document) and feed.feed_id:
+        if self._submit(account, feed, document):
             outcomes.update({entry.key: _outcome("processing", ref=feed.feed_id) for entry in good})
+        elif feed.state == "abandoned":
+            # nothing reached Amazon: _abandon already put its records back (pending, or error)
+            return {rid: outcome for rid, outcome in outcomes.items() if outcome.state == "error"
+                    and rid in refused}
         return outcomes
 
     def _submit(self, account, feed, document) -> bool:

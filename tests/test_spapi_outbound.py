@@ -216,3 +216,22 @@ def test_scheduled_actions_send_every_five_minutes_and_read_every_minute(env):
     read = env.ref("sale_amazon.ir_cron_amazon_read_outbound_results")
     assert (send.active, send.interval_number, send.interval_type) == (True, 5, "minutes")
     assert (read.active, read.interval_number, read.interval_type) == (True, 1, "minutes")
+
+
+def test_a_feed_that_never_reached_amazon_leaves_its_deliveries_pending(ow):
+    order_id, _items = ow.new_order()
+    ow.sync()
+    with ow.env() as env:
+        ow.validate(env, _picking(ow, env, order_id))
+    # the document storage fails every upload: createFeed is never called
+    ow.h.control("PUT", "faults", {"rules": [{"operation": "uploadFeedDocument", "error_rate": 1.0,
+                                              "status": 503}], "replace": True})
+    ow.send()
+    with ow.env() as env:
+        assert ow.feeds(env).state == "abandoned"
+        assert _picking(ow, env, order_id).amazon_sync_state == "pending"
+    ow.h.control("DELETE", "faults")
+    ow.send_and_confirm()
+    with ow.env() as env:
+        assert _picking(ow, env, order_id).amazon_sync_state == "done"
+    assert ow.world.op_calls("createFeed") == 1
