@@ -53,12 +53,12 @@ class OneFeedPerDelivery(spapi_outbound_sink.SpapiOutboundSink):
     def _in_flight(self, account):
         return False
 
-    def _send_feed(self, account, owner, records):
+    def send(self, account, records):
         outcomes = {}
-        for record in records:
+        for record in records:   # each feed on its own (the reader is not kept out while the plan paces)
             if time.time() >= self.deadline:
                 break
-            outcomes.update(super()._send_feed(account, owner, record))
+            outcomes.update(super().send(account, record))
         return outcomes
 
 
