@@ -56,6 +56,8 @@ class FeedLock:
 class SpapiOutboundSink:
     """Shipment confirmations, cancellations or FBM quantities through Feeds API 2021-06-30."""
 
+    lock = FeedLock
+
     def __init__(self, kind: str, account):
         self.kind = kind
         self.feed_type = FEED_TYPES[kind]
@@ -82,7 +84,7 @@ class SpapiOutboundSink:
     def send(self, account, records):
         """One feed with every record Amazon can read; refused records get their reason at once."""
         owner = account._sp_check_usable()
-        with FeedLock(account, self.kind) as held:
+        with self.lock(account, self.kind) as held:
             if not held or self._in_flight(account):
                 return {}  # one feed of a kind per account in flight: the records wait, pending
             return self._send_feed(account, owner, records)
@@ -173,7 +175,7 @@ class SpapiOutboundSink:
 
         ref_field = OUTBOUND_KINDS[self.kind].ref
         refs = set(records.mapped(ref_field)) - {False}
-        with FeedLock(account, self.kind) as held:
+        with self.lock(account, self.kind) as held:
             if not held:
                 return {}
             feeds = self._feeds(account).search([("account_id", "=", account.id), ("kind", "=", self.kind),

@@ -71,6 +71,13 @@ def test_delivery_validated_in_the_browser_is_confirmed_by_amazon(ow):
         page.reload()
         page.wait_for_selector(f"{STATE}:has-text('Confirmed by Amazon')")
         page.screenshot(path=str(OUTPUT / "spapi_delivery_retried.png"), full_page=True)
+        # for support: the feeds, each with its document and Amazon's processing report
+        page.goto(f"{url}/web/action/sale_amazon_spapi.action_amazon_spapi_feed")
+        page.wait_for_selector("text=POST_ORDER_FULFILLMENT_DATA")
+        page.screenshot(path=str(OUTPUT / "spapi_feeds.png"), full_page=True)
+        page.click("tr:has-text('POST_ORDER_FULFILLMENT_DATA/1') a >> nth=0")   # the first feed sent
+        page.wait_for_selector("text=Processing Report")
+        page.screenshot(path=str(OUTPUT / "spapi_feed_form.png"), full_page=True)
 
     amazon = ow.amazon_order(shipped)
     assert amazon["fulfillment"]["fulfillmentStatus"] == "SHIPPED"
