@@ -14,6 +14,7 @@ from coquiapps.cli.main import setup
 SANDBOX_PORT = 8111
 HTTP_PORT = 8069
 BASE_URL = f"http://127.0.0.1:{HTTP_PORT}"
+DEMO_FEED_QUEUE, DEMO_FEED_PROCESSING = 5, 10   # sandbox seconds a feed waits, then is processed
 
 
 def _port_free(port: int) -> bool:
@@ -57,6 +58,21 @@ def prepare(dbname: str, sandbox_url: str, state: dict) -> dict:
     return {"seller": seller}
 
 
+def seed_sandbox(sandbox_url: str, seller: dict) -> None:
+    """New orders for the next hour, and feeds processed in seconds (the demo's Amazon only)."""
+    import requests
+
+    # new orders keep arriving, one a minute for the next hour, after the move off MWS
+    requests.post(f"{sandbox_url}/_sandbox/orders", timeout=10, json={
+        "selling_partner_id": seller["selling_partner_id"], "orders": [
+            {"created": 60 * (i + 1), "status": "UNSHIPPED", "marketplace_id": "ATVPDKIKX0DER",
+             "items": [{"sku": "COQUI-MUG-01", "title": "Coqui mug", "quantity": 1 + i % 3,
+                        "unit_price": "12.90"}]} for i in range(60)]})
+    # Amazon processes a feed in minutes; the demo's Amazon takes seconds
+    requests.put(f"{sandbox_url}/_sandbox/feeds/settings", timeout=10,
+                 json={"queue_delay": DEMO_FEED_QUEUE, "processing_time": DEMO_FEED_PROCESSING})
+
+
 def main(argv: list[str] | None = None) -> int:
     args = setup(list(sys.argv[1:] if argv is None else argv))
     dbname = args[0] if args else "demo"
@@ -81,12 +97,7 @@ def main(argv: list[str] | None = None) -> int:
                          json={"redirect_uris": [f"{BASE_URL}/amazon_spapi/callback"]}, timeout=10)
     info = prepare(dbname, sandbox.url, state)
     seller = info["seller"]
-    # new orders keep arriving, one a minute for the next hour, after the move off MWS
-    requests.post(f"{sandbox.url}/_sandbox/orders", timeout=10, json={
-        "selling_partner_id": seller["selling_partner_id"], "orders": [
-            {"created": 60 * (i + 1), "status": "UNSHIPPED", "marketplace_id": "ATVPDKIKX0DER",
-             "items": [{"sku": "COQUI-MUG-01", "title": "Coqui mug", "quantity": 1 + i % 3,
-                        "unit_price": "12.90"}]} for i in range(60)]})
+    seed_sandbox(sandbox.url, seller)
     _say(f"""
 CoquiAPPs is running: {BASE_URL}/web?db={dbname}
   log in as admin / admin
@@ -101,6 +112,12 @@ What to try:
   3. At the sandbox's consent page, sign in with the seller above and confirm.
   4. Back on the account, click "Sync Orders": new orders arrive every minute; none from before the move
      is imported twice. Apps (remove the "Apps" filter, search "Amazon") shows the patch installed.
+  5. Open one of these orders (Sales > Amazon > Orders), click "Delivery", choose a Carrier (e.g. UPS),
+     type a Tracking Reference and click "Validate": its Amazon Sync says "To Send".
+  6. On the account, click "Send to Amazon": the delivery goes to Amazon in a shipment feed ("Sent,
+     Awaiting Amazon"). About {DEMO_FEED_QUEUE + DEMO_FEED_PROCESSING} seconds later click "Send to Amazon" again (or wait for
+     the scheduled actions, every 5 minutes): the delivery says "Confirmed by Amazon" and the account's
+     "Feeds" button lists the feed with the document sent and Amazon's processing report.
 Stop with Ctrl+C.
 """)
     try:

@@ -295,10 +295,16 @@ def upgrade_modules(env, names: list[str]) -> Report:
     except graph.DependencyError as exc:
         raise ModuleOperationError(str(exc)) from exc
     upgrade = [n for n in order if n in targets]
+    # a dependency added since the modules were installed is installed with the upgrade
+    new = [n for n in order if n not in installed]
+    for name in new:
+        if not good[name].installable:
+            raise ModuleOperationError(f"module {name} (needed) is not installable")
+        _check_external(good[name])
     for name in upgrade:
         _forget_addon(name)
-    report = Report(upgraded=upgrade)
-    return _apply(env, order, good, [], upgrade, None, report)
+    report = Report(upgraded=upgrade, installed=new)
+    return _apply(env, order, good, new, upgrade, None, report)
 
 
 def _apply(env, order, good, new, upgrade, demo, report) -> Report:

@@ -1,12 +1,13 @@
 {  # noqa: B018 - a manifest is a bare dict literal
     "name": "Amazon Connector",
     "version": "1.0",
-    "summary": "Import Amazon orders and link Amazon SKUs to products (MWS era)",
-    "description": "Amazon accounts, marketplaces, SKU links (offers) and order import. "
-                   "Amazon retired MWS: the orders are fetched by the Amazon/Selling Partner "
-                   "API Patch (sale_amazon_spapi).",
+    "summary": "Import Amazon orders, link Amazon SKUs to products, send deliveries back (MWS era)",
+    "description": "Amazon accounts, marketplaces, SKU links (offers), order import, and the outbound "
+                   "work: shipment confirmations, cancellations and FBM stock, queued on the records. "
+                   "Amazon retired MWS: orders are fetched and the outbound work is sent by the "
+                   "Amazon/Selling Partner API Patch (sale_amazon_spapi).",
     "category": "Sales/Sales",
-    "depends": ["sale"],
+    "depends": ["sale", "stock"],
     "data": [
         "security/amazon_security.xml",
         "security/ir.model.access.csv",
@@ -14,10 +15,16 @@
         "data/amazon_marketplace_data.xml",
         "data/product_data.xml",
         "data/ir_cron.xml",
+        "data/ir_cron_outbound.xml",
+        "data/stock_data.xml",
+        "data/product_service.xml",
+        "data/carrier_codes.xml",
         "views/amazon_marketplace_views.xml",
         "views/amazon_offer_views.xml",
         "views/amazon_sync_log_views.xml",
         "views/sale_order_views.xml",
+        "views/stock_picking_views.xml",
+        "views/delivery_carrier_views.xml",
         "wizard/amazon_offer_csv_views.xml",
         "views/amazon_account_views.xml",
         "views/amazon_menus.xml",
