@@ -120,6 +120,10 @@ What to try:
      "Feeds" button lists the feed with the document sent and Amazon's processing report.
 Stop with Ctrl+C.
 """)
+    # the database manager (Duplicate for a staging copy) opens only with a master password
+    from coquiapps.cli.server import first_master_password
+
+    first_master_password(config.current())
     try:
         return server.serve("127.0.0.1", HTTP_PORT, 0, [dbname], cron=True)
     finally:
