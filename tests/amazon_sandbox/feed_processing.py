@@ -106,20 +106,25 @@ def _text(node, path: str) -> str:
     return (node.findtext(path) or "").strip()
 
 
-def process_fulfillment(world: FeedStore, seller_id: str, content: bytes, at: float) -> Outcome:
-    """POST_ORDER_FULFILLMENT_DATA: each OrderFulfillment confirms a package."""
+def _process_xml(world: FeedStore, seller_id: str, content: bytes, at: float, kind: str, handle) -> Outcome:
+    """Each ``kind`` message of an XML feed, numbered and checked, given to ``handle``."""
     outcome, seen = Outcome(), set()
-    for message in _xml_messages(content, "OrderFulfillment"):
+    for message in _xml_messages(content, kind):
         outcome.processed += 1
         message_id = _message_id(message, seen, outcome)
         if message_id is None:
             continue
-        body = message.find("OrderFulfillment")
+        body = message.find(kind)
         if body is None:
-            outcome.error(message_id, SCHEMA, "The message has no OrderFulfillment element.")
+            outcome.error(message_id, SCHEMA, f"The message has no {kind} element.")
             continue
-        _fulfill(world, seller_id, message_id, body, at, outcome)
+        handle(world, seller_id, message_id, body, at, outcome)
     return outcome
+
+
+def process_fulfillment(world: FeedStore, seller_id: str, content: bytes, at: float) -> Outcome:
+    """POST_ORDER_FULFILLMENT_DATA: each OrderFulfillment confirms a package."""
+    return _process_xml(world, seller_id, content, at, "OrderFulfillment", _fulfill)
 
 
 def _fulfill(world, seller_id, message_id, body, at, outcome) -> None:
@@ -188,18 +193,7 @@ def _fulfill(world, seller_id, message_id, body, at, outcome) -> None:
 
 def process_acknowledgement(world: FeedStore, seller_id: str, content: bytes, at: float) -> Outcome:
     """POST_ORDER_ACKNOWLEDGEMENT_DATA: StatusCode Failure cancels the items named."""
-    outcome, seen = Outcome(), set()
-    for message in _xml_messages(content, "OrderAcknowledgement"):
-        outcome.processed += 1
-        message_id = _message_id(message, seen, outcome)
-        if message_id is None:
-            continue
-        body = message.find("OrderAcknowledgement")
-        if body is None:
-            outcome.error(message_id, SCHEMA, "The message has no OrderAcknowledgement element.")
-            continue
-        _acknowledge(world, seller_id, message_id, body, at, outcome)
-    return outcome
+    return _process_xml(world, seller_id, content, at, "OrderAcknowledgement", _acknowledge)
 
 
 def _acknowledge(world, seller_id, message_id, body, at, outcome) -> None:

@@ -152,37 +152,33 @@ class AmazonAccountOutbound(models.Model):
     # -- one round ---------------------------------------------------------------------
     def _amazon_send_outbound(self, kinds=None, force=False) -> dict:
         """Hand each account's pending work to its sinks; ``{kind: records handed}``."""
-        handed = {}
+        return self._amazon_outbound_round("pending", "send", kinds, force, queue_stock=True)
+
+    def _amazon_read_outbound_results(self, kinds=None, force=False) -> dict:
+        """Ask each account's sinks for the results of the work sent; ``{kind: records settled}``."""
+        return self._amazon_outbound_round("processing", "read_results", kinds, force)
+
+    def _amazon_outbound_round(self, state: str, call: str, kinds, force: bool, queue_stock=False) -> dict:
+        """Give each account's records in ``state`` to ``sink.<call>``, write the outcomes; ``{kind: count}``.
+
+        Sinks that say they are not available are skipped unless ``force``
+        (the button shows their error; the scheduled actions stay quiet).
+        """
+        counts = {}
         for account in self:
-            if "stock" in (kinds or OUTBOUND_KINDS):
+            if queue_stock and "stock" in (kinds or OUTBOUND_KINDS):
                 account._amazon_queue_stock()
             for kind in kinds or OUTBOUND_KINDS:
                 sink = account._get_outbound_sink(kind)
                 if not (force or getattr(sink, "available", True)):
                     continue
-                records = account._amazon_outbound_locked(kind, "pending")
+                records = account._amazon_outbound_locked(kind, state)
                 if not records:
                     continue
-                outcomes = sink.send(account, records) or {}
+                outcomes = getattr(sink, call)(account, records) or {}
                 account._amazon_apply_outcomes(kind, records, outcomes)
-                handed[kind] = handed.get(kind, 0) + len(outcomes)
-        return handed
-
-    def _amazon_read_outbound_results(self, kinds=None, force=False) -> dict:
-        """Ask each account's sinks for the results of the work sent; ``{kind: records settled}``."""
-        settled = {}
-        for account in self:
-            for kind in kinds or OUTBOUND_KINDS:
-                sink = account._get_outbound_sink(kind)
-                if not (force or getattr(sink, "available", True)):
-                    continue
-                records = account._amazon_outbound_locked(kind, "processing")
-                if not records:
-                    continue
-                outcomes = sink.read_results(account, records) or {}
-                account._amazon_apply_outcomes(kind, records, outcomes)
-                settled[kind] = settled.get(kind, 0) + len(outcomes)
-        return settled
+                counts[kind] = counts.get(kind, 0) + len(outcomes)
+        return counts
 
     # -- stock ---------------------------------------------------------------------------
     def _amazon_queue_stock(self):
@@ -214,7 +210,7 @@ class AmazonAccountOutbound(models.Model):
     # -- entry points ----------------------------------------------------------------
     def action_amazon_send_outbound(self):
         """Button "Send to Amazon": send now and read results; a sink's error is shown."""
-        self.check_access_rights("write")
+        self.check_access("write")  # rights and record rules, as Sync Orders: only accounts the caller may edit
         handed = self._amazon_send_outbound(force=True)
         self._amazon_read_outbound_results(force=True)
         return {"type": "ir.actions.client", "tag": "display_notification", "params": {
