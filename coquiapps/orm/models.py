@@ -865,6 +865,9 @@ class BaseModel(metaclass=MetaModel):
         cr = self.env.cr
         if "ir.model.data" in self.pool and self._name != "ir.model.data":
             cr.execute("DELETE FROM ir_model_data WHERE model = %s AND res_id IN %s", (self._name, self._ids))
+        if "ir.attachment" in self.pool and self._name != "ir.attachment":
+            # a record's files go with it (as in Odoo): nobody could reach them through it any more
+            cr.execute("DELETE FROM ir_attachment WHERE res_model = %s AND res_id IN %s", (self._name, self._ids))
         with self._translate_db_errors():
             cr.execute(
                 sql.SQL("DELETE FROM {} WHERE id IN %s").format(sql.Identifier(self._table)), (self._ids,)

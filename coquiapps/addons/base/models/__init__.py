@@ -1,5 +1,6 @@
 from . import (  # noqa: F401
     ir_actions,
+    ir_attachment,
     ir_config_parameter,
     ir_cron,
     ir_model,
