@@ -1,6 +1,6 @@
 {  # noqa: B018 - a manifest is a bare dict literal
     "name": "Amazon Connector",
-    "version": "1.0",
+    "version": "1.1",
     "summary": "Import Amazon orders, link Amazon SKUs to products, send deliveries back (MWS era)",
     "description": "Amazon accounts, marketplaces, SKU links (offers), order import, and the outbound "
                    "work: shipment confirmations, cancellations and FBM stock, queued on the records. "

@@ -70,9 +70,12 @@ def test_header_aliases_and_quoted_lines(env, other_account, cap):
 def test_wizard(env, account, other_account):
     wizard = env["amazon.offer.csv.wizard"].create({"account_id": account.id})
     wizard.action_export()
-    assert base64.b64decode(wizard.read(["csv_file"])[0]["csv_file"]).startswith(b"sku,marketplace")
+    exported = wizard.attachment_id
+    assert (exported.res_model, exported.res_id, exported.mimetype) == ("amazon.account", account.id, "text/csv")
+    assert base64.b64decode(exported.read(["datas"])[0]["datas"]).startswith(b"sku,marketplace")
+    assert "1 SKU link(s) exported" in wizard.result and exported.name in wizard.result
     importer = env["amazon.offer.csv.wizard"].create({"account_id": other_account.id,
-                                                      "csv_file": wizard.csv_file})
+                                                      "csv_file": exported.datas})
     importer.action_import()
     assert "1 SKU link(s) created" in importer.result
     bad = env["amazon.offer.csv.wizard"].create({"account_id": other_account.id,

@@ -10,21 +10,28 @@ class AmazonOfferCsvWizard(models.TransientModel):
     _description = "Amazon SKU Links CSV"
 
     account_id = fields.Many2one("amazon.account", "Account", required=True, ondelete="cascade")
-    csv_file = fields.Binary("CSV File", help="Columns: sku, marketplace (marketplace id), default_code")
+    csv_file = fields.Binary("CSV File to Import", help="Columns: sku, marketplace (marketplace id), default_code")
     filename = fields.Char()
     result = fields.Text(readonly=True)
+    attachment_id = fields.Many2one("ir.attachment", "Exported File", readonly=True, ondelete="set null",
+                                    help="The last export, kept on the account under its attachments")
 
     def _reopen(self):
         return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id,
                 "view_mode": "form", "target": "new", "name": _("SKU Links (CSV)")}
 
     def action_export(self):
-        """Put the account's offers in ``csv_file`` to download."""
+        """Store the account's offers as a CSV file attached to the account, linked here to download."""
         self.ensure_one()
-        text = self.account_id.export_offers_csv()
+        account = self.account_id
+        text = account.export_offers_csv()
         count = max(len(text.splitlines()) - 1, 0)
-        self.write({"csv_file": text.encode(), "filename": f"amazon_offers_{self.account_id.id}.csv",
-                    "result": _("%s SKU link(s) exported.") % count})
+        attachment = self.env["ir.attachment"].create({
+            "name": _("SKU links - %s.csv") % account.name, "datas": text.encode(), "mimetype": "text/csv",
+            "res_model": account._name, "res_id": account.id})
+        self.write({"attachment_id": attachment.id,
+                    "result": _("%(count)s SKU link(s) exported to %(file)s: download it below (it is also "
+                                "listed under the account's attachments).", count=count, file=attachment.name)})
         return self._reopen()
 
     def action_import(self):

@@ -14,6 +14,7 @@ from ..webclient import actions, formview, layout, listview, menus, search, view
 
 _logger = logging.getLogger(__name__)
 KNOWN_ERRORS = (UserError, widgets.InputError)
+ATTACHMENTS_SHOWN = 20  # the newest files of a record under its form
 
 
 def _operation_errors() -> tuple:
@@ -100,6 +101,9 @@ class WebAction(http.Controller):
                     continue
                 if present and (not record or _changed(record, field, value)):
                     vals[field.name] = value
+                    if field.type == "binary" and Model._fields.get(node.get("filename") or "") is not None:
+                        # the upload's own name goes to the field the view names (as in Odoo)
+                        vals[node.get("filename")] = files[field.name].filename
             if field_errors:
                 raise widgets.InputError(_("Some fields are invalid: %s", "; ".join(field_errors.values())))
             if not record:
@@ -159,6 +163,7 @@ class WebAction(http.Controller):
             "list_url": actions.list_url(action["ref"]) if "list" in action["view_modes"]
             or "kanban" in action["view_modes"] else None,
             "post_url": actions.form_url(action["ref"], record.id if record else None, back=back),
+            "attachments": _attachments(record) if record and not wizard else [],
             "can_delete": bool(record) and not wizard and view.arch.get("delete") not in ("false", "0")
             and view.arch.get("edit") not in ("false", "0")
             and Model.check_access_rights("unlink", raise_exception=False),
@@ -196,6 +201,15 @@ def _record(Model, rid: str):
     record.check_access_rights("read")
     record.check_access_rule("read")
     return record
+
+
+def _attachments(record) -> list:
+    """The files attached to ``record`` that the user may read: (link, name, size)."""
+    if "ir.attachment" not in record.env:
+        return []
+    files = record.env["ir.attachment"].search([("res_model", "=", record._name), ("res_id", "=", record.id)],
+                                               limit=ATTACHMENTS_SHOWN)
+    return [(f"/web/content/{a.id}?download=true", a.name, widgets.file_size(a.file_size or 0)) for a in files]
 
 
 def _form_view(action, Model, record):

@@ -128,9 +128,8 @@ def edit_input(env, record, field, node, readonly: bool, required: bool, value=N
     if kind == "many2many":
         return _many2many(env, field, common, current)
     if kind == "binary":
-        note = (Markup(" <span class=\"o_muted\">{}</span>").format(_("a file is stored"))
-                if record and record[name] else "")
-        return Markup("<input{}>{}").format(_attrs(type="file", name=name, id=common["id"]), note)
+        stored = binary_link(record, field, node) if record and record[name] else ""
+        return Markup("<input{}>{}").format(_attrs(type="file", name=name, id=common["id"]), stored)
     if kind == "one2many":
         return _readonly(record, field, node, widget)
     return Markup("<input{}>").format(_attrs(type="text", value=_str(current), **common))
@@ -211,6 +210,8 @@ def _readonly(record, field, node, widget) -> Markup:
         tags = Markup("").join(Markup("<span class=\"o_tag\">{}</span>").format(r.display_name)
                                for r in record[field.name].sudo())
         return Markup("<span class=\"o_field_tags\">{}</span>").format(tags)
+    if field.type == "binary" or (field.type == "many2one" and field.comodel_name == "ir.attachment"):
+        return binary_link(record, field, node)
     if field.type == "many2one" and record[field.name]:
         target = record[field.name]
         return Markup("<a class=\"o_field_many2one\" href=\"/web/action/model:{}/{}\">{}</a>").format(
@@ -226,6 +227,45 @@ def _readonly(record, field, node, widget) -> Markup:
     if field.type == "text":
         return Markup("<div class=\"o_field_text\">{}</div>").format(text)
     return Markup("<span class=\"o_field_readonly\">{}</span>").format(text)
+
+
+def binary_link(record, field, node=None) -> Markup:
+    """A file to download: its name and size, linked to ``/web/content`` (empty when no file).
+
+    ``field`` is a Binary field (named by the field in the node's ``filename``
+    attribute) or a many2one to ``ir.attachment``.
+    """
+    if field.type == "many2one":
+        attachment = record[field.name]
+        if not attachment:
+            return Markup("")
+        attachment = attachment.sudo()  # the route checks access; the name and size come with the link
+        url, name, size = f"/web/content/{attachment.id}?download=true", attachment.name, attachment.file_size
+    else:
+        data = record[field.name]
+        if not data:
+            return Markup("")
+        filename_field = node.get("filename") if node is not None else None
+        if filename_field not in record._fields:
+            filename_field = None
+        name = (record[filename_field] if filename_field else None) or label(field)
+        url = f"/web/content/{record._name}/{record.id}/{field.name}?download=true" + (
+            f"&filename_field={filename_field}" if filename_field else "")
+        size = len(data)
+    return Markup("<a class=\"o_field_binary o_download\" href=\"{}\" download>{}</a> "
+                  "<span class=\"o_muted o_file_size\">({})</span>").format(url, name, file_size(size))
+
+
+def file_size(size: int) -> str:
+    """``532 bytes``, ``1.2 kB``, ``3.4 MB`` in the user's number format."""
+    lang = current_lang()
+    if size < 1000:
+        return _("%s bytes") % locale_format.format_number(size, lang, 0)
+    for unit in ("kB", "MB", "GB"):
+        size /= 1000
+        if size < 1000 or unit == "GB":
+            return f"{locale_format.format_number(size, lang, 1)} {unit}"
+    return ""
 
 
 def safe_html(value) -> Markup:
