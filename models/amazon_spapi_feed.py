@@ -46,10 +46,19 @@ class AmazonSpapiFeed(models.Model):
                               help="Message id -> id of the record it carries")
     document = fields.Binary("Feed Document", readonly=True, attachment=False, copy=False)
     report = fields.Binary("Processing Report", readonly=True, attachment=False, copy=False)
+    document_filename = fields.Char(compute="_compute_filenames")
+    report_filename = fields.Char(compute="_compute_filenames")
     summary = fields.Text("Amazon's Summary", readonly=True)
     date_submitted = fields.Datetime("Submitted", readonly=True)
     date_checked = fields.Datetime("Last Checked", readonly=True)
     date_done = fields.Datetime("Finished", readonly=True)
+
+    def _compute_filenames(self):
+        """Download names of the two XML documents: ``<reference>-feed.xml``, ``<reference>-report.xml``."""
+        for feed in self:
+            stem = (feed.name or f"feed-{feed.id}").replace("/", "-")
+            feed.document_filename = f"{stem}-feed.xml"
+            feed.report_filename = f"{stem}-report.xml"
 
     def _records(self):
         """The records this feed carries (deliveries, orders or offers)."""

@@ -78,6 +78,12 @@ def test_delivery_validated_in_the_browser_is_confirmed_by_amazon(ow):
         page.click("tr:has-text('POST_ORDER_FULFILLMENT_DATA/1') a >> nth=0")   # the first feed sent
         page.wait_for_selector("text=Processing Report")
         page.screenshot(path=str(OUTPUT / "spapi_feed_form.png"), full_page=True)
+        feed_name = page.locator("h1 [data-name=name]").inner_text().strip()
+        downloads = {}
+        for field in ("document", "report"):   # both XML files download under the feed's reference
+            with page.expect_download() as info:
+                page.click(f"[data-name={field}] a.o_download")
+            downloads[field] = (info.value.suggested_filename, Path(info.value.path()).read_bytes())
 
     amazon = ow.amazon_order(shipped)
     assert amazon["fulfillment"]["fulfillmentStatus"] == "SHIPPED"
@@ -88,6 +94,9 @@ def test_delivery_validated_in_the_browser_is_confirmed_by_amazon(ow):
         assert picking.amazon_sync_state == "done"
         feed = ow.feeds(env).sorted("id")[0]
         assert feed.feed_id in feed_ref
+        shown = ow.feeds(env).filtered(lambda f: f.name == feed_name)
+        assert downloads["document"] == (shown.document_filename, shown.document)
+        assert downloads["report"] == (shown.report_filename, shown.report)
         # shown in the admin's time zone (Tokyo), not in UTC
         local = picking.date_done.replace(tzinfo=dt.UTC).astimezone(ZoneInfo("Asia/Tokyo"))
         assert f"{local:%-I:%M}" in shown_date or f"{local:%H:%M}" in shown_date
