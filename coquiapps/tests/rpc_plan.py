@@ -125,7 +125,7 @@ def _argument(env, model, name: str, world, relay_url: str):
         "key": "sale_amazon_spapi.lwa_token_url", "value": f"{relay_url}/stolen",
         "code": "sale.order", "count": 1000, "title": "Action required",
         "message": f"Sign in again at {relay_url}/login", "record": False, "level": "danger",
-        "operation": "read", "xmlid": "base.group_system", "old_password": "not-the-password",
+        "operation": "read", "mode": "read", "xmlid": "base.group_system", "old_password": "not-the-password",
         "new_password": "attacker-password", "amount": 1.005, "model": "res.users", "view_type": "form",
         "text": CSV, "func": "name", "ids": [admin.id], "user": SUPERUSER_ID, "env": SUPERUSER_ID,
         "company": admin.company_id.id, "flag": True, "fnames": ["name"], "uid": admin.id, "password": "admin",
