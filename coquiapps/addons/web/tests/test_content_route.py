@@ -35,6 +35,7 @@ def world(base_db):
             ids[login] = env["res.users"].create({"name": login.title(), "login": login, "password": login,
                                                   "groups_id": [(6, 0, [employee.id])]}).id
         notice = env["res.notice"].create({"user_id": ids["alice"], "title": "export ready"})
+        ids["notice"] = notice.id
         Attachment = env["ir.attachment"].with_user(ids["alice"])
         ids["csv"] = Attachment.create({"name": "SKU links - Amazon.csv", "datas": base64.b64encode(CSV).decode(),
                                         "res_model": "res.notice", "res_id": notice.id}).id
@@ -155,3 +156,14 @@ def test_traversal_reaches_no_file(server, world, path):
     assert answer.status in (200, 303, 308, 404)
     if answer.status == 200:  # the attachment itself, whatever name the URL gives
         assert body == CSV
+
+
+def test_form_shows_binary_fields_as_download_links(server, world):
+    alice = session(server, world, "alice")
+    page = alice.get(f"{server}/web/action/base.action_attachment/{world['csv']}").text
+    link = f'/web/content/ir.attachment/{world["csv"]}/datas?download=true&amp;filename_field=name'
+    assert f'href="{link}"' in page and f"({len(CSV)} bytes)" in page
+    assert base64.b64encode(CSV).decode() not in page  # never the raw content
+    # the record the file is attached to lists it
+    notice = alice.get(f"{server}/web/action/model:res.notice/{world['notice']}").text
+    assert f'href="/web/content/{world["csv"]}?download=true"' in notice and "SKU links - Amazon.csv" in notice
