@@ -14,7 +14,7 @@ LEVELS = [("info", "Information"), ("warning", "Warning"), ("danger", "Danger")]
 class ResNotice(models.Model):
     _name = "res.notice"
     _description = "Notice"
-    _order = "read, create_date desc, id desc"
+    _order = "dismissed, create_date desc, id desc"
     _rec_name = "title"
 
     user_id = fields.Many2one("res.users", "Recipient", required=True, ondelete="cascade", index=True)
@@ -23,10 +23,12 @@ class ResNotice(models.Model):
     level = fields.Selection(LEVELS, default="info", required=True)
     res_model = fields.Char("Related Model", help="Model of the record to look at")
     res_id = fields.Integer("Related Record ID")
-    read = fields.Boolean(default=False, index=True)
+    # was ``read``, which hid the ORM's read() (search_read over XML-RPC failed)
+    dismissed = fields.Boolean(default=False, index=True, oldname="read")
 
-    def action_mark_read(self):
-        self.write({"read": True})
+    def action_dismiss(self):
+        """Dismiss these notices (the counter of the top bar counts the others)."""
+        self.write({"dismissed": True})
         return True
 
     @api.model
