@@ -18,6 +18,7 @@
         "views/ir_module_views.xml",
         "views/res_views.xml",
         "views/ir_views.xml",
+        "views/res_notice_views.xml",
     ],
     "installable": True,
     "auto_install": True,
