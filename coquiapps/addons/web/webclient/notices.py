@@ -69,7 +69,7 @@ def record_link(env, model: str | bool, res_id: int | bool) -> tuple[str, str | 
 
 def window_ref(env, model: str) -> str:
     """The window action a menu opens for ``model`` (its app and views), else the model's default views."""
-    menus = env["ir.ui.menu"].sudo().search([("action", "like", "ir.actions.act_window,%")])
+    menus = env["ir.ui.menu"].sudo().search([("action", "like", "ir.actions.act_window,")])
     ids = [int(rid) for rid in (m.action.partition(",")[2] for m in menus) if rid.isdigit()]
     action = env["ir.actions.act_window"].sudo().search([("id", "in", ids), ("res_model", "=", model)], limit=1)
     return str(action.id) if action else f"model:{model}"
