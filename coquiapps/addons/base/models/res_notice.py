@@ -60,6 +60,7 @@ class ResNotice(models.Model):
         if not server:
             return 0
         sent = 0
+        base_url = (self.env["ir.config_parameter"].sudo().get_param("web.base.url") or "").rstrip("/")
         for notice in self.sudo():
             address = notice.user_id.email
             if not address:
@@ -68,7 +69,10 @@ class ResNotice(models.Model):
             mail["Subject"] = notice.title
             mail["From"] = cfg.get("email_from") or f"coquiapps@{server}"
             mail["To"] = address
-            mail.set_content(notice.message or notice.title)
+            body = notice.message or notice.title
+            if base_url:  # where to act on it (the web client's notices, with a link to the record)
+                body += "\n\n" + _("Open your notices: %s", f"{base_url}/web/notices")
+            mail.set_content(body)
             try:
                 with smtplib.SMTP(server, cfg.get("smtp_port") or 25, timeout=10) as smtp:
                     smtp.send_message(mail)

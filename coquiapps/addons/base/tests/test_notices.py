@@ -82,6 +82,7 @@ def test_notices_are_emailed_when_a_mail_server_is_configured(notice_db, smtp_se
     with cr:
         admin = env.ref("base.user_admin")
         admin.partner_id.write({"email": "admin@coqui.example"})
+        env["ir.config_parameter"].set_param("web.base.url", "http://erp.coqui.example")
         partner = env["res.partner"].create({"name": "Coqui Supplies"})
         notices = env["res.notice"].notify_admins("Amazon: client secret expiring", "Rotate it within 5 days.",
                                                   record=partner, level="danger")
@@ -91,6 +92,7 @@ def test_notices_are_emailed_when_a_mail_server_is_configured(notice_db, smtp_se
     assert mail.rcpt_tos == ["admin@coqui.example"]
     body = mail.content.decode()
     assert "Subject: Amazon: client secret expiring" in body and "Rotate it within 5 days." in body
+    assert "Open your notices: http://erp.coqui.example/web/notices" in body
 
 
 def test_upgrade_renames_the_read_column_and_keeps_the_data(new_db):
