@@ -29,6 +29,18 @@ class AmazonAccount(models.Model):
         return (owner.sp_state == "connected" and not self.sp_no_fetch
                 and not self.sp_neutralized and not owner.sp_neutralized)
 
+    def action_sync_orders(self):
+        """Sync Orders honours Don't Fetch Orders: a paused account imports nothing, and says so."""
+        paused = self.filtered("sp_no_fetch")
+        if not paused:
+            return super().action_sync_orders()
+        paused.check_access("write")
+        if self - paused:
+            super(AmazonAccount, self - paused).action_sync_orders()
+        return self._notify_client(
+            _("%s: Don't Fetch Orders is ticked, so no orders were fetched or imported. Untick it and save "
+              "to sync this account again.", ", ".join(paused.mapped("name"))), level="warning")
+
     def _amazon_syncable(self):
         return super()._amazon_syncable().filtered(lambda account: account._sp_may_sync())
 

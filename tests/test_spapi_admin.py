@@ -163,3 +163,26 @@ def test_install_marks_mws_accounts_and_encrypts_their_keys(new_db):
         assert env["res.notice"].search([("title", "ilike", "still on MWS")])
         with pytest.raises(UserError, match="MWS is retired|SP-API application"):
             account.action_sync_orders()
+
+
+def test_sync_orders_button_honours_dont_fetch_orders(world):
+    """Problem 4 of issue #13: the button imported orders of a paused account."""
+    with world.env() as env:
+        account = world.make_account(env)
+        seller = world.connect_private(env, account)
+        account.sp_no_fetch = True
+        account_id = account.id
+    world.h.control("POST", "orders", {"selling_partner_id": seller["selling_partner_id"], "orders": [
+        {"marketplace_id": "ATVPDKIKX0DER", "items": [{"sku": "SKU-1", "quantity": 1, "unit_price": "5.00"}]}]})
+    world.h.advance(600)
+    with world.env() as env:
+        account = env["amazon.account"].browse(account_id)
+        result = account.action_sync_orders()
+        assert result["tag"] == "display_notification" and result["params"]["type"] == "warning"
+        assert "Don't Fetch Orders is ticked" in result["params"]["message"]
+        assert not env["sale.order"].search_count([("amazon_account_id", "=", account_id)])
+        assert not env["amazon.sync.log"].search_count([("account_id", "=", account_id)])
+        assert world.op_calls("searchOrders") == 0
+        account.sp_no_fetch = False
+        assert account.action_sync_orders() is True
+        assert env["sale.order"].search_count([("amazon_account_id", "=", account_id)]) >= 1

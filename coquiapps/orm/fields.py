@@ -20,7 +20,7 @@ COMMON_ARGS = {
     "string", "help", "required", "readonly", "default", "copy", "groups", "compute",
     "store", "depends", "related", "index", "translate", "inverse", "search", "tracking",
     "states", "ondelete", "company_dependent", "prefetch", "compute_sudo", "precompute",
-    "change_default", "password", "encrypted",
+    "change_default", "password", "encrypted", "oldname",
 }
 
 
@@ -58,6 +58,8 @@ class Field:
         self.password = a.get("password", False)
         # stored encrypted (see coquiapps.tools.crypto); only for text fields
         self.encrypted = a.get("encrypted", False)
+        # the field's previous name: its column is renamed on upgrade (data kept)
+        self.oldname = a.get("oldname")
         computed = bool(self.compute or self.related)
         self.store = a.get("store", not computed)
         self.readonly = a.get("readonly", computed and not self.inverse)

@@ -162,9 +162,14 @@ class Registry(Mapping):
     def _setup_fields(self, model_cls) -> None:
         """Give the model class fresh fields merged along its MRO (later classes refine)."""
         merged: dict[str, fields.Field] = {}
+        reserved = _orm_names(model_cls)
         for klass in reversed(model_cls.__mro__):
             for name, value in vars(klass).items():
                 if isinstance(value, fields.Field):
+                    if name in reserved:
+                        raise RegistryError(
+                            f"model {model_cls._name!r}: field {name!r} (module {klass.__module__}) would hide "
+                            f"the ORM's {reserved[name]} {name!r} of every record; rename the field")
                     merged[name] = value if name not in merged else _refine(merged[name], value)
         if model_cls._auto and model_cls._log_access:
             merged.setdefault("create_uid", fields.Many2one("res.users", "Created by", readonly=True))
@@ -222,6 +227,26 @@ class Registry(Mapping):
             if model_cls._auto:
                 changes += schema.sync_relations(cr, model_cls)
         return changes
+
+
+#: set on each recordset by BaseModel.__init__
+RECORDSET_ATTRIBUTES = ("env", "_ids", "_prefetch_ids")
+
+
+def _orm_names(model_cls) -> dict[str, str]:
+    """Names the ORM classes of ``model_cls`` use for methods and attributes: no field may take one.
+
+    A field named ``read`` would replace ``read()`` on the model's records, and
+    every ``search_read`` (XML-RPC included) would then fail far from the cause.
+    """
+    names = dict.fromkeys(RECORDSET_ATTRIBUTES, "attribute")
+    orm = [klass for klass in model_cls.__mro__ if klass.__module__ == BaseModel.__module__]
+    for klass in orm:
+        for name, value in vars(klass).items():
+            if not isinstance(value, fields.Field):
+                names.setdefault(name, "method" if callable(value) or isinstance(
+                    value, classmethod | staticmethod) else "attribute")
+    return names
 
 
 def _definitions_first(classes) -> list[type]:

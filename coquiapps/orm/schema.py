@@ -1,6 +1,7 @@
 """Tables and columns from model definitions: created, extended, migrated.
 
-New models get tables, new fields get columns; a field whose type changed is
+New models get tables, new fields get columns, a field renamed with
+``oldname=`` takes its old column; a field whose type changed is
 converted when PostgreSQL can do it without losing data, otherwise the
 install stops with an error naming the field and both types.
 """
@@ -66,6 +67,10 @@ def sync_table(cr, model_cls) -> list[str]:
         if not field.column or name == "id":
             continue
         wanted = column_definition(field)
+        if name not in existing and field.oldname in existing:
+            _rename_column(cr, table, field.oldname, name)
+            existing[name] = existing.pop(field.oldname)
+            changes.append(f"column {table}.{field.oldname} renamed to {name}")
         column = existing.get(name)
         if column is None:
             cr.execute(sql.SQL("ALTER TABLE {} ADD COLUMN {} " + wanted).format(
@@ -107,6 +112,14 @@ def sync_table(cr, model_cls) -> list[str]:
             sql.Identifier(table), sql.Identifier(full)))
         changes.append(f"constraint {full}")
     return changes
+
+
+def _rename_column(cr, table: str, old: str, new: str) -> None:
+    """A renamed field keeps its data: the column and its index follow the new name."""
+    cr.execute(sql.SQL("ALTER TABLE {} RENAME COLUMN {} TO {}").format(
+        sql.Identifier(table), sql.Identifier(old), sql.Identifier(new)))
+    cr.execute(sql.SQL("ALTER INDEX IF EXISTS {} RENAME TO {}").format(
+        sql.Identifier(f"{table}__{old}_index"), sql.Identifier(f"{table}__{new}_index")))
 
 
 def _normalise(definition: str) -> str:

@@ -51,3 +51,50 @@ def test_impossible_type_change_is_refused(new_db, addons_dir):  # noqa: F811
     with pytest.raises(Exception, match=rf"field {name}.gauge.level is now boolean .* cannot be converted"):
         install_with(addons_dir, db, name, "Boolean", upgrade=True)
     assert run(db, lambda env: column_type(env, f"{name}_gauge", "level")) == "character varying"
+
+
+RENAMED = """
+from coquiapps import fields, models
+
+
+class Gauge(models.Model):
+    _name = "{name}.gauge"
+    _description = "Gauge"
+
+    {field} = fields.Boolean(index=True{extra})
+"""
+
+
+def write_gauge(addons_dir, name, field, extra=""):  # noqa: F811
+    write_addon(addons_dir, name, {"name": "Gauge"}, {
+        "__init__.py": "from . import gauge\n", "gauge.py": RENAMED.format(name=name, field=field, extra=extra)})
+
+
+def test_renamed_field_keeps_its_column_data_on_upgrade(new_db, addons_dir):  # noqa: F811
+    db = new_db()
+    name = unique("gauge")
+    write_gauge(addons_dir, name, "seen")
+    run(db, lambda env: loading.install_modules(env, [name]))
+    run(db, lambda env: env[f"{name}.gauge"].create([{"seen": True}, {"seen": False}]))
+    write_gauge(addons_dir, name, "dismissed", ', oldname="seen"')
+    report = run(db, lambda env: loading.upgrade_modules(env, [name]))
+    assert f"column {name}_gauge.seen renamed to dismissed" in report.schema
+
+    assert not column_exists(db, f"{name}_gauge", "seen")
+
+    def check(env):
+        assert sorted(env[f"{name}.gauge"].search([]).mapped("dismissed")) == [False, True]
+        env.cr.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", (f"{name}_gauge__dismissed_index",))
+        assert env.cr.fetchone()
+    run(db, check)
+
+
+@pytest.mark.parametrize("field", ["read", "write", "env", "ids", "browse"])
+def test_field_hiding_an_orm_name_is_refused(new_db, addons_dir, field):  # noqa: F811
+    db = new_db()
+    name = unique("gauge")
+    write_gauge(addons_dir, name, field)
+    with pytest.raises(Exception, match=rf"model '{name}.gauge': field '{field}' .* would hide the ORM's"):
+        run(db, lambda env: loading.install_modules(env, [name]))
+    assert run(db, lambda env: env.cr.execute("SELECT to_regclass(%s)", (f"{name}_gauge",))
+               or env.cr.fetchone()[0]) is None

@@ -19,6 +19,7 @@
         "views/res_views.xml",
         "views/ir_views.xml",
         "views/ir_attachment_views.xml",
+        "views/res_notice_views.xml",
     ],
     "installable": True,
     "auto_install": True,

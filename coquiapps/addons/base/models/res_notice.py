@@ -14,7 +14,7 @@ LEVELS = [("info", "Information"), ("warning", "Warning"), ("danger", "Danger")]
 class ResNotice(models.Model):
     _name = "res.notice"
     _description = "Notice"
-    _order = "read, create_date desc, id desc"
+    _order = "dismissed, create_date desc, id desc"
     _rec_name = "title"
 
     user_id = fields.Many2one("res.users", "Recipient", required=True, ondelete="cascade", index=True)
@@ -23,10 +23,12 @@ class ResNotice(models.Model):
     level = fields.Selection(LEVELS, default="info", required=True)
     res_model = fields.Char("Related Model", help="Model of the record to look at")
     res_id = fields.Integer("Related Record ID")
-    read = fields.Boolean(default=False, index=True)
+    # was ``read``, which hid the ORM's read() (search_read over XML-RPC failed)
+    dismissed = fields.Boolean(default=False, index=True, oldname="read")
 
-    def action_mark_read(self):
-        self.write({"read": True})
+    def action_dismiss(self):
+        """Dismiss these notices (the counter of the top bar counts the others)."""
+        self.write({"dismissed": True})
         return True
 
     @api.model
@@ -58,6 +60,7 @@ class ResNotice(models.Model):
         if not server:
             return 0
         sent = 0
+        base_url = (self.env["ir.config_parameter"].sudo().get_param("web.base.url") or "").rstrip("/")
         for notice in self.sudo():
             address = notice.user_id.email
             if not address:
@@ -66,7 +69,10 @@ class ResNotice(models.Model):
             mail["Subject"] = notice.title
             mail["From"] = cfg.get("email_from") or f"coquiapps@{server}"
             mail["To"] = address
-            mail.set_content(notice.message or notice.title)
+            body = notice.message or notice.title
+            if base_url:  # where to act on it (the web client's notices, with a link to the record)
+                body += "\n\n" + _("Open your notices: %s", f"{base_url}/web/notices")
+            mail.set_content(body)
             try:
                 with smtplib.SMTP(server, cfg.get("smtp_port") or 25, timeout=10) as smtp:
                     smtp.send_message(mail)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from coquiapps.http import request
 
-from . import menus
+from . import menus, notices
 
 
 def is_neutralized() -> bool:
@@ -24,5 +24,6 @@ def page(template: str, values: dict | None = None, app=None, status: int = 200)
         "user_name": env.user.sudo().name if env is not None and request.uid else "",
         "neutralized": is_neutralized(),
         "notices": request.pop_notices(),
+        "notice_count": notices.unread_count(env) if request.uid else 0,
     }
     return request.render(template, {**frame, **(values or {})}, status=status)
