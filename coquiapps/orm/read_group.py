@@ -17,6 +17,7 @@ import zoneinfo
 from psycopg2 import sql
 
 from coquiapps.orm.access import check_bound, parse_order
+from coquiapps.orm.exceptions import AccessError
 
 FUNCTIONS = ("count", "count_distinct", "sum", "avg", "min", "max", "bool_and", "bool_or", "array_agg")
 GRANULARITIES = ("day", "week", "month", "quarter", "year")
@@ -47,6 +48,7 @@ class _Group:
             raise ValueError(f"Invalid field {name!r} on model {model._name!r}")
         if not field.column:
             raise ValueError(f"Field {name!r} of {model._name} is not stored and cannot be grouped by")
+        _check_readable_value(model, field)
         if field.type in ("date", "datetime"):
             granularity = granularity or "month"
             if granularity not in GRANULARITIES:
@@ -110,6 +112,15 @@ class _Group:
         return ["&", (self.name, ">=", bounds[0]), (self.name, "<", bounds[1])]
 
 
+def _check_readable_value(model, field) -> None:
+    """The user may read the field (its groups), and it is not write-only: passwords and encrypted
+    secrets are never grouped or aggregated, as read() never returns them."""
+    model._check_field_groups([field.name], "read")
+    if field.password or field.encrypted:
+        raise AccessError(f"Field {field.name!r} of {model._name} holds a password or secret: "
+                          f"it cannot be grouped by or aggregated.")
+
+
 def _aggregates(model, fields, group_names) -> dict[str, tuple[str, str]]:
     """Result key -> (field name, SQL function) for the ``fields`` specification."""
     result = {}
@@ -137,6 +148,7 @@ def _aggregates(model, fields, group_names) -> dict[str, tuple[str, str]]:
             raise ValueError(f"Invalid field {name!r} on model {model._name!r}")
         if not field.column:
             raise ValueError(f"Field {name!r} of {model._name} is not stored and cannot be aggregated")
+        _check_readable_value(model, field)
         if func not in FUNCTIONS:
             raise ValueError(f"Invalid aggregation function {func!r} (use one of {', '.join(FUNCTIONS)})")
         result[key] = (name, func)
@@ -201,8 +213,6 @@ def read_group(model, domain, fields, groupby, offset=0, limit=None, orderby=Fal
     applied = groupby[:1] if lazy else groupby
     groups = [_Group(model, spec, tz) for spec in applied]
     aggregates = _aggregates(model, fields, {g.name for g in groups})
-    model._check_field_groups(list(dict.fromkeys([g.name for g in groups] + [a[0] for a in aggregates.values()])),
-                              "read")
     count_key = f"{applied[0].split(':')[0]}_count" if lazy and len(applied) == 1 else "__count"
     if not model._auto:
         return []

@@ -168,7 +168,15 @@ def test_read_group(call):
 def test_read_group_honours_field_groups(call):
     with pytest.raises(xmlrpc.client.Fault) as info:
         call("res.users", "read_group", [[], [], ["password_crypt"]], user="clerk")
-    assert info.value.faultCode == 4 and "password_crypt" in info.value.faultString
+    assert info.value.faultCode == 4 and "restricted to base.group_system" in info.value.faultString
+    with pytest.raises(xmlrpc.client.Fault) as info:
+        call("res.users", "read_group", [[], ["x:max(password_crypt)"], ["login"]], user="clerk")
+    assert info.value.faultCode == 4 and "restricted to base.group_system" in info.value.faultString
+    # password hashes are never grouped nor aggregated, even for a system administrator (read() hides them)
+    for args in ([[], [], ["password_crypt"]], [[], ["x:max(password_crypt)"], ["login"]]):
+        with pytest.raises(xmlrpc.client.Fault) as info:
+            call("res.users", "read_group", args)
+        assert info.value.faultCode == 4 and "password or secret" in info.value.faultString
 
 
 def test_custom_model_as_in_the_external_api(call):
