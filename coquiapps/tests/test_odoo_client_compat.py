@@ -179,7 +179,7 @@ def test_read_group_honours_field_groups(call):
         assert info.value.faultCode == 4 and "password or secret" in info.value.faultString
 
 
-def test_custom_model_as_in_the_external_api(call):
+def test_custom_model_as_in_the_external_api(call, compat_db):
     """The last example of Odoo's External API documentation, unchanged."""
     call("ir.model", "create", [{"name": "Custom Model", "model": "x_custom_model", "state": "manual"}])
     described = call("x_custom_model", "fields_get", [], {"attributes": ["string", "help", "type"]})
@@ -212,9 +212,19 @@ def test_custom_model_as_in_the_external_api(call):
     call("ir.model.fields", "unlink", [field_ids])
     with pytest.raises(xmlrpc.client.Fault, match="x_shoe_size"):
         call("res.partner", "read", [[pid], ["x_shoe_size"]])
+    # custom models survive a module install (the loader rebuilds the registry and reflects the models) ...
+    module = call("ir.module.module", "search", [[("name", "=", "test_orm")]])
+    call("ir.module.module", "button_immediate_install", [module])
+    assert call("x_custom", "read", [[record_id], ["x_name"]]) == [{"id": record_id, "x_name": "test record"}]
+    # ... and a registry loaded afresh (another worker process)
+    Registry.delete(compat_db)
+    assert "x_name" in Registry.get(compat_db)["x_custom"]._fields
     call("ir.model", "unlink", [[model_id]])
     with pytest.raises(xmlrpc.client.Fault, match="x_custom"):
         call("x_custom", "search", [[]])
+    with sql_db.cursor(compat_db) as cr:
+        cr.execute("SELECT to_regclass('x_custom')")
+        assert cr.fetchone()[0] is None
 
 
 def test_fault_strings_keep_their_quotes(call):
