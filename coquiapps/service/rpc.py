@@ -2,7 +2,7 @@
 
 Services: ``common`` (version, authenticate, login), ``object`` (execute_kw,
 execute) and ``db`` (list, db_exist, create_database, duplicate_database,
-drop, server_version). :func:`wsgi_app` is a WSGI callable on its own; the
+drop, dump, restore, list_lang, list_countries, server_version). :func:`wsgi_app` is a WSGI callable on its own; the
 web :class:`~coquiapps.http.Application` hands it those paths.
 
 For other transports: :func:`authenticate` (login -> uid or False) and
