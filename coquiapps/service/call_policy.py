@@ -100,7 +100,7 @@ def call_kw(env, model: str, method: str, args=None, kwargs=None):
     """``env[model].method(*args, **kwargs)`` as a remote caller may call it; the raw result.
 
     ``create`` called with one dict returns the new id, with a list the new ids;
-    ``copy`` returns the new id.
+    ``copy`` returns the new id; ``fields_get`` leaves out the fields the caller may not read.
     """
     if not isinstance(model, str) or model not in env:
         raise UserError(f"Object {model!r:.80} doesn't exist")
@@ -125,4 +125,8 @@ def call_kw(env, model: str, method: str, args=None, kwargs=None):
         return result.id if args and isinstance(args[0], dict) else result.ids
     if method == "copy" and isinstance(result, orm_models.BaseModel):
         return result.id  # Odoo's copy is @api.returns('self', lambda value: value.id)
+    if method == "fields_get" and isinstance(result, dict) and not env.su:
+        # as Odoo: the fields of groups the caller is not in are not described (OdooRPC reads them all)
+        readable = set(records._readable_fields())
+        return {name: info for name, info in result.items() if name in readable}
     return result

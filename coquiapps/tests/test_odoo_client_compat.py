@@ -331,5 +331,8 @@ def test_odoorpc_idioms(server, compat_db):
     assert Partner.name_create("OdooRPC Named")[1] == "OdooRPC Named"
     with pytest.raises(ValueError):  # a missing record: OdooRPC finds it absent from read()
         Partner.browse(999999).name  # noqa: B018
+    clerk = odoorpc.ODOO("127.0.0.1", port=port, timeout=60)
+    clerk.login(compat_db, "clerk", "clerk-pw")  # a user who may not read every field of res.users
+    assert clerk.env.user.name == "Clerk" and clerk.env.user.company_id.name == user.company_id.name
     with pytest.raises(odoorpc.error.RPCError, match="Wrong login ID or password"):  # common.login said False
         odoorpc.ODOO("127.0.0.1", port=port, timeout=60).login(compat_db, "admin", "wrong")
