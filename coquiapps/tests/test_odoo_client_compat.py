@@ -212,6 +212,21 @@ def test_custom_model_as_in_the_external_api(call, compat_db):
     call("ir.model.fields", "unlink", [field_ids])
     with pytest.raises(xmlrpc.client.Fault, match="x_shoe_size"):
         call("res.partner", "read", [[pid], ["x_shoe_size"]])
+    # a custom model with its fields in one call, of several types
+    call("ir.model", "create", [{"name": "Visit", "model": "x_visit", "field_id": [
+        (0, 0, {"name": "x_name", "ttype": "char", "field_description": "Subject"}),
+        (0, 0, {"name": "x_partner_id", "ttype": "many2one", "relation": "res.partner", "on_delete": "cascade"}),
+        (0, 0, {"name": "x_kind", "ttype": "selection", "selection": "[('call', 'Call'), ('meet', 'Meeting')]"}),
+        (0, 0, {"name": "x_hours", "ttype": "float"})]}])
+    visit = call("x_visit", "create", [{"x_name": "Kick-off", "x_partner_id": pid, "x_kind": "meet", "x_hours": 1.5}])
+    [row] = call("x_visit", "read", [[visit], ["x_partner_id", "x_kind", "x_hours", "display_name"]])
+    assert row == {"id": visit, "x_partner_id": [pid, "Tall"], "x_kind": "meet", "x_hours": 1.5,
+                   "display_name": "Kick-off"}
+    with pytest.raises(xmlrpc.client.Fault, match="wrong value"):
+        call("x_visit", "create", [{"x_name": "Bad", "x_kind": "party"}])
+    with pytest.raises(xmlrpc.client.Fault, match="selection must be a list"):
+        call("ir.model.fields", "create", [{"model_id": model_id, "name": "x_bad", "ttype": "selection",
+                                            "selection": "__import__('os')"}])
     # custom models survive a module install (the loader rebuilds the registry and reflects the models) ...
     module = call("ir.module.module", "search", [[("name", "=", "test_orm")]])
     call("ir.module.module", "button_immediate_install", [module])
