@@ -122,10 +122,10 @@ def exp_restore(master_pwd, name, data, copy=False, host: str | None = None) -> 
 
 
 def exp_list_lang() -> list[list[str]]:
-    """``[[code, name], ...]`` of the languages a new database can be created in."""
+    """``[[code, name], ...]`` of the languages a new database can be created in, by name (as Odoo)."""
     from coquiapps.service import db
 
-    return [list(item) for item in db.known_languages()]
+    return sorted((list(item) for item in db.known_languages()), key=lambda item: item[1])
 
 
 def exp_list_countries() -> list[list[str]]:

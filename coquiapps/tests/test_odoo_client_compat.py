@@ -291,7 +291,7 @@ def test_db_dump_restore_and_lists(server, compat_db, master_config):
 
     dbs = proxy(server, "db")
     langs = dbs.list_lang()
-    assert ["en_US", "English (US)"] in langs
+    assert ["en_US", "English (US)"] in langs and langs == sorted(langs, key=lambda lang: lang[1])
     countries = dbs.list_countries()
     assert ["be", "Belgium"] in countries and ["pr", "Puerto Rico"] in countries
     assert [name for _code, name in countries] == sorted(name for _code, name in countries)
