@@ -169,7 +169,7 @@ def _order(model, orderby, groups, aggregates, count_key, alias) -> list[sql.Com
     if orderby:
         if not isinstance(orderby, str):
             raise ValueError(f"read_group: orderby must be a string, got {orderby!r}")
-        for index, term in enumerate(t.strip() for t in orderby.split(",") if t.strip()):
+        for term in (t.strip() for t in orderby.split(",") if t.strip()):
             match = _ORDER_TERM.match(term)
             if not match:
                 raise ValueError(f"read_group: invalid order term {term!r}")
@@ -177,7 +177,7 @@ def _order(model, orderby, groups, aggregates, count_key, alias) -> list[sql.Com
             if key in by_name:
                 terms.append((by_name[key], direction))
             elif key in aggregates or key in ("__count", count_key):
-                terms.append((sql.Identifier(f"o{index}"), direction, key))
+                terms.append((key, direction))
             else:
                 raise ValueError(f"read_group: cannot order by {key!r}: it is neither grouped nor aggregated")
     else:
@@ -187,14 +187,14 @@ def _order(model, orderby, groups, aggregates, count_key, alias) -> list[sql.Com
         if isinstance(term[0], _Group):
             group, direction = term
             result += group.order(model, alias, direction)
-        else:
-            key = term[2]
+        else:  # direction is ASC or DESC (the pattern allows nothing else)
+            key, direction = term
             if key in aggregates:
                 name, func = aggregates[key]
                 expression = _aggregate_sql(alias, name, func)
             else:
                 expression = sql.SQL("count(*)")
-            result.append(sql.SQL("{} " + term[1]).format(expression))
+            result.append(sql.SQL("{} " + direction).format(expression))
     return result
 
 
