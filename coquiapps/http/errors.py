@@ -40,6 +40,10 @@ def error_page(code: int, message: str, traceback: str | None = None,
 
 
 def exception_name(exc: BaseException) -> str:
+    from coquiapps.orm.exceptions import AccessDenied
+
+    if isinstance(exc, AccessDenied):
+        return "odoo.exceptions.AccessDenied"  # the name Odoo's clients match on (OdooRPC, the web client)
     cls = type(exc)
     module = cls.__module__
     if module.startswith("coquiapps.orm.exceptions"):

@@ -24,6 +24,7 @@ from psycopg2 import sql
 from coquiapps.modules import discovery, graph
 from coquiapps.modules.convert import DataFileError, DataLoader
 from coquiapps.modules.manifest import Manifest, load_manifests
+from coquiapps.orm import manual
 from coquiapps.orm.environment import SUPERUSER_ID, Environment
 from coquiapps.orm.registry import Registry
 from coquiapps.tools import config
@@ -226,7 +227,8 @@ def _new_registry(cr, names: list[str]) -> Registry:
     for name in names:
         _import_addon(name)
     try:
-        return Registry(cr.dbname, names)
+        # custom models and fields (ir.model state 'manual') are part of every registry
+        return Registry(cr.dbname, names, manual=manual.read_definitions(cr))
     except ModuleOperationError:
         raise
     except Exception as exc:
@@ -496,13 +498,14 @@ def reflect_models(env) -> None:
     model_ids = dict(cr.fetchall())
     for name, model_cls in registry.models.items():
         modules = contributors["models"].get(name, [])
-        values = (model_cls._description or name, ", ".join(modules), bool(model_cls._transient))
+        values = (model_cls._description or name, ", ".join(modules), bool(model_cls._transient),
+                  "manual" if getattr(model_cls, "_custom", False) else "base")
         if name in model_ids:
-            cr.execute("UPDATE ir_model SET name = %s, modules = %s, transient = %s WHERE id = %s",
+            cr.execute("UPDATE ir_model SET name = %s, modules = %s, transient = %s, state = %s WHERE id = %s",
                        (*values, model_ids[name]))
         else:
-            cr.execute("INSERT INTO ir_model (model, name, modules, transient) VALUES (%s, %s, %s, %s) RETURNING id",
-                       (name, *values))
+            cr.execute("INSERT INTO ir_model (model, name, modules, transient, state) VALUES (%s, %s, %s, %s, %s) "
+                       "RETURNING id", (name, *values))
             model_ids[name] = cr.fetchone()[0]
         _xmlids(cr, modules, "model_" + name.replace(".", "_"), "ir.model", model_ids[name])
     stale = [mid for name, mid in model_ids.items() if name not in registry.models]
@@ -517,19 +520,20 @@ def reflect_models(env) -> None:
             key = (name, fname)
             modules = contributors["fields"].get(key, [])
             values = (f.string, f.type, getattr(f, "comodel_name", None), f.required, bool(f.readonly),
-                      bool(f.store), f.groups, ", ".join(modules))
+                      bool(f.store), f.groups, ", ".join(modules), "manual" if getattr(f, "_custom", False) else "base")
             if key in field_ids:
                 rows.append((*values, field_ids[key]))
             else:
                 cr.execute("""INSERT INTO ir_model_fields (model, model_id, name, field_description, ttype, relation,
-                              required, readonly, store, groups, modules) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)
+                              required, readonly, store, groups, modules, state)
+                              VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)
                               RETURNING id""", (name, model_ids[name], fname, *values))
                 field_ids[key] = cr.fetchone()[0]
                 xml_name = f"field_{name.replace('.', '_')}__{fname}"
                 _xmlids(cr, modules, xml_name, "ir.model.fields", field_ids[key])
     if rows:
         cr.executemany("""UPDATE ir_model_fields SET field_description=%s, ttype=%s, relation=%s, required=%s,
-                          readonly=%s, store=%s, groups=%s, modules=%s WHERE id=%s""", rows)
+                          readonly=%s, store=%s, groups=%s, modules=%s, state=%s WHERE id=%s""", rows)
     gone = [i for (m, n), i in field_ids.items() if m not in registry.models or n not in registry[m]._fields]
     if gone:
         cr.execute("DELETE FROM ir_model_data WHERE model = 'ir.model.fields' AND res_id = ANY(%s)", (gone,))

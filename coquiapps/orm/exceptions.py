@@ -20,6 +20,16 @@ class AccessError(UserError):
     """The user lacks the right for this operation."""
 
 
+class AccessDenied(AccessError):
+    """Wrong login, password or master password (the message never says which part).
+
+    Clients see it as Odoo's ``odoo.exceptions.AccessDenied`` with the message "Access Denied".
+    """
+
+    def __init__(self, message: str = "Access Denied"):
+        super().__init__(message)
+
+
 class MissingError(UserError):
     """A record does not exist (any more)."""
 

@@ -544,6 +544,20 @@ class BaseModel(metaclass=MetaModel):
     def name_get(self):
         return [(rec.id, rec.display_name) for rec in self]
 
+    def name_create(self, name):
+        """Create a record from its name alone: ``(id, display_name)``; False without a name field."""
+        rec_name = self._rec_name_field()
+        if rec_name == "id":
+            return False
+        record = self.create({rec_name: name})
+        return record.id, record.display_name
+
+    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True):
+        """Counts and aggregates per group, as Odoo's (see :mod:`coquiapps.orm.read_group`)."""
+        from coquiapps.orm.read_group import read_group
+
+        return read_group(self, domain, fields, groupby, offset, limit, orderby, lazy)
+
     def filtered_domain(self, domain):
         if not domain:
             return self
@@ -552,20 +566,32 @@ class BaseModel(metaclass=MetaModel):
 
     # -- read ------------------------------------------------------------------
     def read(self, fields=None, load="_classic_read"):
+        """The values of ``fields`` as dicts; ids that do not exist are left out (as in Odoo).
+
+        ``load='_classic_read'`` gives many2one values as ``[id, display_name]``;
+        any other ``load`` (``'_classic_write'``, ``None``) as the bare id.
+        """
         self.check_access_rights("read")
-        self.check_access_rule("read")
         names = list(fields) if fields else self._readable_fields()
         unknown = [n for n in names if n not in self._fields]
         if unknown:
             raise ValueError(f"Invalid field {unknown[0]!r} on model {self._name!r}")
         self._check_field_groups(names, "read")
+        records = self.exists()
+        records.check_access_rule("read")
         result = []
-        for rec in self:
+        for rec in records:
             row = {"id": rec.id}
             for name in names:
                 field = self._fields[name]
-                # write-only fields (passwords, secrets) never leave the server once saved
-                row[name] = False if field.password else field.convert_to_read(rec[name], rec)
+                value = rec[name]
+                if field.password:  # write-only fields (passwords, secrets) never leave the server
+                    value = False
+                elif field.type == "many2one" and load != "_classic_read":
+                    value = value.id
+                else:
+                    value = field.convert_to_read(value, rec)
+                row[name] = value
             result.append(row)
         return result
 

@@ -7,7 +7,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Mapping
 
-from coquiapps.orm import fields
+from coquiapps.orm import fields, manual
 from coquiapps.orm.models import BaseModel, MetaModel
 
 _logger = logging.getLogger(__name__)
@@ -23,9 +23,10 @@ class Registry(Mapping):
     registries: dict[str, Registry] = {}
     _lock = threading.RLock()
 
-    def __init__(self, dbname: str, modules: list[str]):
+    def __init__(self, dbname: str, modules: list[str], manual=None):
         self.dbname = dbname
         self.modules = list(modules)
+        self.manual = manual  # custom models and fields (coquiapps.orm.manual.Definitions)
         self.models: dict[str, type] = {}
         self.field_triggers: dict[str, dict] = {}
         self.access_cache: dict = {}
@@ -75,8 +76,9 @@ class Registry(Mapping):
                        "JOIN ir_module_module m ON m.id = d.module_id GROUP BY m.name")
             depends = {name: deps for name, deps in cr.fetchall()}
             sequence = _read_sequence(cr)
+            custom = manual.read_definitions(cr)
         order = _topological(installed, depends)
-        registry = cls(dbname, order)
+        registry = cls(dbname, order, manual=custom)
         registry.sequence = sequence
         with cls._lock:
             cls.registries[dbname] = registry
@@ -150,9 +152,13 @@ class Registry(Mapping):
 
         for name in definitions:
             build(name)
+        if self.manual:
+            manual.add_models(self, built, self.manual)
         self.models = built
         for model_cls in built.values():
             self._setup_fields(model_cls)
+        if self.manual:
+            manual.add_fields(self, self.manual)
         for model_cls in built.values():
             for field in model_cls._fields.values():
                 _complete_related(self, model_cls, field)

@@ -31,8 +31,9 @@ from coquiapps.orm.exceptions import AccessError, UserError
 #: or on records given by id (False)
 ORM_METHODS = {
     "create": True, "search": True, "search_count": True, "search_read": True, "name_search": True,
-    "fields_get": True, "default_get": True, "check_access_rights": True,
-    "read": False, "write": False, "unlink": False, "copy": False, "name_get": False,
+    "fields_get": True, "default_get": True, "check_access_rights": True, "read_group": True,
+    "name_create": True,
+    "read": False, "write": False, "unlink": False, "copy": False, "name_get": False, "exists": False,
     "toggle_active": False, "action_archive": False, "action_unarchive": False, "get_external_id": False,
 }
 _ORM_CLASSES = (orm_models.BaseModel, orm_models.AbstractModel, orm_models.Model, orm_models.TransientModel)
@@ -98,7 +99,8 @@ def _ids(model: str, method: str, value) -> list[int]:
 def call_kw(env, model: str, method: str, args=None, kwargs=None):
     """``env[model].method(*args, **kwargs)`` as a remote caller may call it; the raw result.
 
-    ``create`` called with one dict returns the new id, with a list the new ids.
+    ``create`` called with one dict returns the new id, with a list the new ids;
+    ``copy`` returns the new id; ``fields_get`` leaves out the fields the caller may not read.
     """
     if not isinstance(model, str) or model not in env:
         raise UserError(f"Object {model!r:.80} doesn't exist")
@@ -115,8 +117,16 @@ def call_kw(env, model: str, method: str, args=None, kwargs=None):
             raise TypeError(f"{model}.{method}: context must be a dict")
         records = records.with_context(**context)
     if takes_ids:
-        records = records.browse(_ids(model, method, args.pop(0) if args else []))
+        if not args:  # as Odoo: a record method needs its ids (OdooRPC's tests rely on the error)
+            raise TypeError(f"{model}.{method}: the first argument must be the record ids")
+        records = records.browse(_ids(model, method, args.pop(0)))
     result = getattr(records, method)(*args, **kwargs)
     if method == "create" and isinstance(result, orm_models.BaseModel):
         return result.id if args and isinstance(args[0], dict) else result.ids
+    if method == "copy" and isinstance(result, orm_models.BaseModel):
+        return result.id  # Odoo's copy is @api.returns('self', lambda value: value.id)
+    if method == "fields_get" and isinstance(result, dict) and not env.su:
+        # as Odoo: the fields of groups the caller is not in are not described (OdooRPC reads them all)
+        readable = set(records._readable_fields())
+        return {name: info for name, info in result.items() if name in readable}
     return result

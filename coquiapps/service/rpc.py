@@ -2,7 +2,7 @@
 
 Services: ``common`` (version, authenticate, login), ``object`` (execute_kw,
 execute) and ``db`` (list, db_exist, create_database, duplicate_database,
-drop, server_version). :func:`wsgi_app` is a WSGI callable on its own; the
+drop, dump, restore, list_lang, list_countries, server_version). :func:`wsgi_app` is a WSGI callable on its own; the
 web :class:`~coquiapps.http.Application` hands it those paths.
 
 For other transports: :func:`authenticate` (login -> uid or False) and
@@ -56,13 +56,20 @@ def _describe(exc: BaseException) -> tuple[int, str, str]:
     if isinstance(exc, MissingError | ValidationError | UserError):
         return FAULT_WARNING, f"odoo.exceptions.{type(exc).__name__}", str(exc)
     if isinstance(exc, NameError | TypeError | AttributeError | ValueError | KeyError):
-        return FAULT_APPLICATION, f"builtins.{type(exc).__name__}", str(exc).strip("'\"") or type(exc).__name__
+        return FAULT_APPLICATION, f"builtins.{type(exc).__name__}", _message(exc)
     from coquiapps.sql_db import DatabaseError
 
     if isinstance(exc, DatabaseError):
         return FAULT_APPLICATION, "coquiapps.sql_db.DatabaseError", str(exc)
     return FAULT_APPLICATION, f"{type(exc).__module__}.{type(exc).__name__}", \
         "The server hit an error and could not complete the request; see the server log."
+
+
+def _message(exc: BaseException) -> str:
+    """The message of an exception as written: a KeyError's ``str()`` adds quotes, the text keeps its own."""
+    if len(exc.args) == 1 and isinstance(exc.args[0], str):
+        return exc.args[0] or type(exc).__name__
+    return str(exc) or type(exc).__name__
 
 
 def _log_failure(where: str, exc: BaseException) -> None:
@@ -102,8 +109,8 @@ def _json(body: dict) -> Response:
 
 def json_error(request_id, exc: BaseException) -> dict:
     """A JSON-RPC 2.0 error object as Odoo's clients read it (``data.message``, ``data.name``)."""
-    _code, name, message = _describe(exc)
-    code = 100 if isinstance(exc, AccessDenied) else 200
+    _fault, name, message = _describe(exc)
+    code = 200  # as Odoo: 100 is only for an expired web session
     return {"jsonrpc": "2.0", "id": request_id, "error": {
         "code": code, "message": "CoquiAPPs Server Error",
         "data": {"name": name, "message": message, "arguments": [message], "context": {}, "debug": ""}}}

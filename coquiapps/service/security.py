@@ -13,17 +13,13 @@ import logging
 import secrets
 import threading
 
-from coquiapps.orm.exceptions import AccessError
+from coquiapps.orm.exceptions import AccessDenied  # noqa: F401  (its historical import path)
 
 _logger = logging.getLogger(__name__)
 _PEPPER = secrets.token_bytes(16)  # the cache never holds a reusable digest of a password
 _verified: dict[tuple, bytes] = {}
 _lock = threading.Lock()
 MAX_CACHE = 4096
-
-
-class AccessDenied(AccessError):
-    """Wrong login, password or master password (the message never says which part)."""
 
 
 def _digest(password: str) -> bytes:

@@ -18,10 +18,11 @@ from coquiapps.orm import models as orm_models
 LAST = ("write", "copy", "toggle_active", "action_archive", "action_unarchive", "unlink")
 #: the ORM's methods that work on the model, as Odoo's clients call them (the others take ids)
 MODEL_LEVEL = ("create", "search", "search_count", "search_read", "name_search", "fields_get", "default_get",
-               "check_access_rights", "browse", "with_context", "with_user", "with_env", "with_company", "sudo")
+               "check_access_rights", "read_group", "name_create",
+               "browse", "with_context", "with_user", "with_env", "with_company", "sudo")
 #: what Odoo's external API calls among the ORM's own methods; the ORM's other public methods are plumbing
-ENTRY_POINTS = MODEL_LEVEL[:8] + ("read", "write", "unlink", "copy", "name_get", "toggle_active",
-                                  "action_archive", "action_unarchive", "get_external_id")
+ENTRY_POINTS = MODEL_LEVEL[:10] + ("read", "write", "unlink", "copy", "name_get", "exists", "toggle_active",
+                                   "action_archive", "action_unarchive", "get_external_id")
 FIRST_IDS = 3
 CSV = "sku,marketplace,default_code\nPROBE-SKU,,PROBE-CODE\n"
 
@@ -129,7 +130,7 @@ def _argument(env, model, name: str, world, relay_url: str):
         "new_password": "attacker-password", "amount": 1.005, "model": "res.users", "view_type": "form",
         "text": CSV, "func": "name", "ids": [admin.id], "user": SUPERUSER_ID, "env": SUPERUSER_ID,
         "company": admin.company_id.id, "flag": True, "fnames": ["name"], "uid": admin.id, "password": "admin",
-        "name": "probe", "force": True,
+        "name": "probe", "force": True, "groupby": ["id"], "module": "base", "xml_id": "group_system",
     }
     if name not in values:
         raise AssertionError(f"no plausible value for parameter {name!r} of {model._name}: add one here")

@@ -97,7 +97,7 @@ def test_no_password_oracle(site, attacker):
 
 @pytest.mark.parametrize("method", ["check_access_rule", "check_access", "sudo", "with_user", "browse",
                                     "with_context", "with_env", "with_company", "invalidate_model", "mapped",
-                                    "filtered", "sorted", "ensure_one", "exists", "copy_data", "pool", "env",
+                                    "filtered", "sorted", "ensure_one", "copy_data", "pool", "env",
                                     "ids", "init", "__init__", "__class__", "_login", "_check_system", "name"])
 def test_plumbing_private_and_non_methods_are_refused(site, caller, method):
     """Item 2: ``check_access_rule`` (whose operation reached SQL) and the rest of the plumbing."""

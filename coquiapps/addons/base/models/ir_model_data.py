@@ -1,6 +1,6 @@
 """External identifiers (``module.name``) of records created by data files."""
-from coquiapps import fields, models
-from coquiapps.exceptions import ValidationError
+from coquiapps import api, fields, models
+from coquiapps.exceptions import AccessError, ValidationError
 
 
 class IrModelData(models.Model):
@@ -38,6 +38,26 @@ class IrModelData(models.Model):
             (module, name),
         )
         return self.env.cr.fetchone()
+
+    @api.model
+    def check_object_reference(self, module: str, xml_id: str, raise_on_access_error: bool = False):
+        """``(model, res_id)`` of ``module.xml_id`` (Odoo's API, used by OdooRPC's ``env.ref``).
+
+        ValueError when the external id does not exist; when the caller may not
+        read the record, ``(model, False)`` or, with ``raise_on_access_error``, AccessError.
+        """
+        if not isinstance(module, str) or not isinstance(xml_id, str):
+            raise ValueError(f"check_object_reference takes a module and a name, got {module!r}, {xml_id!r}")
+        xmlid = f"{module}.{xml_id}"
+        found = self._lookup(xmlid)
+        if not found or found[0] not in self.env:
+            raise ValueError(f"External ID not found in the system: {xmlid}")
+        model, res_id = found[0], found[1]
+        if self.env[model].search([("id", "=", res_id)]):
+            return model, res_id
+        if raise_on_access_error:
+            raise AccessError(f"Not enough access rights on the external ID {xmlid!r}")
+        return model, False
 
     def _xmlid_to_res_id(self, xmlid: str, raise_if_not_found: bool = True):
         found = self._lookup(xmlid)

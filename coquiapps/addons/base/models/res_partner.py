@@ -27,6 +27,10 @@ class ResPartner(models.Model):
     lang = fields.Char("Language", default="en_US")
     comment = fields.Text("Notes")
 
+    # as Odoo: a contact (not an address) needs a name; create({}) is refused with this message
+    _sql_constraints = [("check_name", "CHECK( (type='contact' AND name IS NOT NULL) or (type!='contact') )",
+                         "Contacts require a name")]
+
     @api.depends("name", "parent_id.name")
     def _compute_display_name(self):
         for partner in self:

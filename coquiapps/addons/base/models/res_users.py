@@ -5,7 +5,7 @@ import hmac
 import os
 
 from coquiapps import api, fields, models
-from coquiapps.exceptions import AccessError, UserError
+from coquiapps.exceptions import AccessDenied, AccessError, UserError
 
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
@@ -120,7 +120,7 @@ class ResUsers(models.Model):
 
     @api.model
     def _login(self, login: str, password: str) -> int:
-        """The uid of the active user with this login and password; AccessError otherwise.
+        """The uid of the active user with this login and password; AccessDenied otherwise.
 
         Every login path comes here: failures are throttled per account and per
         client address and logged (:mod:`coquiapps.service.throttle`).
@@ -136,7 +136,7 @@ class ResUsers(models.Model):
         throttle.check_login(dbname, account, self.env.cr)
         if not row or not password or not verify_password(password, row[1]):
             throttle.login_failed(dbname, account)
-            raise AccessError("Wrong login/password")
+            raise AccessDenied()  # "Access Denied", as Odoo: clients match on it
         throttle.login_succeeded(dbname, account)
         self.env.cr.execute("UPDATE res_users SET login_date = now() at time zone 'UTC' WHERE id = %s", (row[0],))
         return row[0]

@@ -93,7 +93,8 @@ def test_json_session_api(base_db):
     expired = client.json("/web/dataset/call_kw", {"model": "res.users", "method": "search", "args": [[]]})
     assert expired["error"]["code"] == 100
     bad = client.json("/web/session/authenticate", {"db": base_db, "login": "admin", "password": "x"})
-    assert bad["error"]["data"]["name"] == "coquiapps.exceptions.AccessError"
+    assert bad["error"]["data"]["name"] == "odoo.exceptions.AccessDenied"
+    assert bad["error"]["data"]["message"] == "Access Denied"
     info = client.json("/web/session/authenticate", {"db": base_db, "login": "admin", "password": "admin"})
     result = info["result"]
     assert result["uid"] == 2 and result["db"] == base_db and result["user_context"]["lang"]
