@@ -61,9 +61,15 @@ def shown_moment(text: str) -> dt.datetime:
     return dt.datetime.strptime(clean, "%b %d, %Y, %I:%M:%S %p")
 
 
+def succeeded(page):
+    """Wait for the page's outcome (a notice or a form error) and check it is a success."""
+    page.wait_for_selector(".o_notice_success, .o_notice_danger, .o_notice_warning, .o_form_error")
+    assert page.locator(".o_notice_success").count(), page.inner_text(".o_content")
+
+
 def save(page):
     page.click("button.o_form_save")
-    assert page.locator(".o_notice_success").is_visible(), page.inner_text(".o_content")
+    succeeded(page)
 
 
 def iso(moment: dt.datetime) -> str:
@@ -92,6 +98,7 @@ def test_guide_001_switch_off_is_the_cutoff(browser, server, world, tz):
         page.select_option("#field_then", "later")
         shots(page, "move to spapi wizard")
         page.click(".o_dialog .o_form_footer button:has-text('Move to Selling Partner API')")
+        succeeded(page)
         page.goto(f"{server}/web/action/model:amazon.account/{account_id}")
         with world.env() as env:
             switched_off = env["amazon.account"].browse(account_id).sp_mws_switched_off
@@ -133,7 +140,7 @@ def test_guide_001_switch_off_is_the_cutoff(browser, server, world, tz):
         for button in ("action_sp_test_connection", "action_sp_refresh_token"):
             page.goto(f"{server}/web/action/model:amazon.account/{account_id}")
             page.click(f"button[value='object:{button}']:visible")
-            assert page.locator(".o_notice_success").is_visible(), page.inner_text(".o_content")
+            succeeded(page)
             assert_cutoff(world, account_id, switched_off)
         shots(page, "test connection")
 
@@ -145,7 +152,7 @@ def test_guide_001_switch_off_is_the_cutoff(browser, server, world, tz):
         expected = seed_orders(world, spid, switched_off)
         world.h.advance(600)  # Amazon's search ends 2 minutes before its now: let it cover them all
         page.click("button[value='object:action_sync_orders']:visible")
-        assert page.locator(".o_notice_success").is_visible(), page.inner_text(".o_content")
+        succeeded(page)
         shots(page, "orders synced")
 
     assert_cutoff(world, account_id, switched_off)
