@@ -155,6 +155,16 @@ def test_guide_001_switch_off_is_the_cutoff(browser, server, world, tz):
         succeeded(page)
         shots(page, "orders synced")
 
+    # the scheduled sync keeps the same rule: two more orders around the switch-off, updated now
+    late = {"114-0000001-0000001": -2, "114-0000001-0000002": 2}
+    world.h.control("POST", "orders", {"selling_partner_id": spid, "orders": [
+        {"order_id": ref, "created": iso(switched_off + dt.timedelta(seconds=offset)), "status": "UNSHIPPED",
+         "status_changes": [{"at": 1, "status": "SHIPPED"}]} for ref, offset in late.items()]})
+    world.h.advance(600)
+    with world.env() as env:
+        env["amazon.account"]._cron_sync_orders()
+    expected.update(late)
+
     assert_cutoff(world, account_id, switched_off)
     with world.env() as env:
         env.cr.execute("SELECT amazon_order_ref, count(*) FROM sale_order WHERE amazon_account_id = %s "
