@@ -8,6 +8,7 @@ import pytest
 from coquiapps import sql_db
 from coquiapps.orm import SUPERUSER_ID, Environment, Registry
 from coquiapps.testing import databases
+from coquiapps.testing.browser import MARKS, chromium, login, served_app
 
 from .common import WebClient, text
 
@@ -115,3 +116,23 @@ def test_a_time_the_clocks_skip_is_refused(cron_db):
     assert refused.status_code == 422
     assert "does not exist in America/New_York" in text(refused)
     assert stored(db, cron_id)[0] == STORED
+
+
+@MARKS[0]
+@MARKS[1]
+def test_chromium_sends_its_zone_and_keeps_seconds(cron_db):
+    """A user without a zone in a Tokyo browser: the form shows and takes Tokyo time, seconds kept."""
+    db, cron_id, action_id = cron_db
+    reset(db, cron_id)
+    with served_app() as server, chromium() as browser:
+        context = browser.new_context(timezone_id="Asia/Tokyo", locale="en-US")
+        page = context.new_page()
+        login(page, server, db, "kenji", "kenji-pw")
+        page.goto(f"{server}/web/action/{action_id}/{cron_id}")
+        assert page.input_value("#field_nextcall") == "2026-12-03T17:00:18"
+        page.fill("#field_nextcall", "2026-12-04T09:30:07")
+        page.fill("#field_name", "Nightly (Tokyo)")
+        page.click("button.o_form_save")
+        page.wait_for_selector(".o_notice_success")
+        context.close()
+    assert stored(db, cron_id) == (dt.datetime(2026, 12, 4, 0, 30, 7), STORED, "Nightly (Tokyo)")
