@@ -31,7 +31,8 @@ class AmazonSpapiMigrate(models.TransientModel):
             "sp_ignore_orders_before": switched_off,
             "last_orders_sync": switched_off,
             "sp_state": "not_connected",
-            "sp_state_reason": _("Waiting for Amazon consent (moved off MWS on %s UTC)", switched_off),
+            # the moment itself is on the form (MWS Switched Off At), shown in each user's zone
+            "sp_state_reason": _("Waiting for Amazon consent (moved off MWS)"),
             "mws_auth_token": False, "aws_access_key_id": False, "aws_secret_key": False,
         })
         if self.then == "link" and self.spapi_app_id.kind == "public":

@@ -237,7 +237,7 @@ class Application:
             if row:
                 lang, tz = row[0] or lang, row[1]
         req.lang = lang or "en_US"
-        req.tz = tz or (req.session.get("context") or {}).get("tz") or "UTC"
+        req.tz = tz or browser_tz(req) or (req.session.get("context") or {}).get("tz") or "UTC"
         translate.set_lang(req.lang)  # dispatch() resets the language after the request
         if req.registry is not None:
             translate.ensure_loaded(req.registry.modules, req.lang)
@@ -413,3 +413,20 @@ def _accepted(endpoint, params: dict) -> dict:
     if any(p.kind is p.VAR_KEYWORD for p in signature.parameters.values()):
         return params
     return {k: v for k, v in params.items() if k in signature.parameters}
+
+
+BROWSER_TZ_COOKIE = "tz"  # set by web.js from the browser's Intl time zone
+
+
+def browser_tz(req: Request) -> str | None:
+    """The browser's time zone (its ``tz`` cookie) when it names a real IANA zone, else None."""
+    import zoneinfo
+
+    name = req.httprequest.cookies.get(BROWSER_TZ_COOKIE) or ""
+    if not name or len(name) > 64 or name.startswith(("/", ".")) or ".." in name:
+        return None
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+    return name

@@ -45,7 +45,7 @@ class ResUsers(models.Model):
     active = fields.Boolean(default=True)
     share = fields.Boolean("Portal User", default=False)
     lang = fields.Char("Language", default="en_US")
-    tz = fields.Char("Timezone", default="UTC")
+    tz = fields.Char("Timezone", help="Empty: the browser's time zone")
     groups_id = fields.Many2many("res.groups", "res_groups_users_rel", "uid", "gid", "Groups")
     company_id = fields.Many2one("res.company", "Company", required=True,
                                  default=lambda self: self.env.company.id if self.env.uid else False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import math
 
-from coquiapps import http
+from coquiapps import fields, http
 from coquiapps.exceptions import AccessError, UserError
 from coquiapps.http import request
 from coquiapps.service import call_policy
@@ -234,7 +234,10 @@ def _changed(record, field, value) -> bool:
         return (current.id or False) != (value or False)
     if field.type == "many2many":
         return True
-    if field.type in ("date", "datetime") and current:
+    if field.type == "datetime":
+        # to the second as typed; an untouched input is not even submitted (see widgets.parse)
+        return (current or False) != (fields.Datetime.to_datetime(value) if value else False)
+    if field.type == "date" and current:
         return str(current)[:len(str(value or ""))] != str(value or "") or not value
     if field.type == "float" and value is not False and current is not False:
         return abs((current or 0) - (value or 0)) > 1e-9

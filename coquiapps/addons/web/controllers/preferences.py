@@ -36,7 +36,7 @@ class Preferences(http.Controller):
         user = request.env.user.sudo()
         return layout.page("web/preferences.html", {
             "title": _("Preferences"), "langs": active_langs(request.env), "timezones": timezones(),
-            "user_lang": user.lang or "en_US", "user_tz": user.tz or "UTC",
+            "user_lang": user.lang or "en_US", "user_tz": user.tz or "",
         })
 
     @http.route(URL, type="http", auth="user", methods=["POST"])
@@ -44,11 +44,11 @@ class Preferences(http.Controller):
         if lang not in dict(active_langs(request.env)):
             request.notify(_("The language %s is not active.", lang), "danger")
             return request.redirect(URL)
-        if tz not in timezones():
+        if tz and tz not in timezones():  # empty: follow the browser's zone
             request.notify(_("Unknown time zone %s.", tz), "danger")
             return request.redirect(URL)
         # a user may change these two fields of their own account (nothing else here)
-        request.env.user.sudo().write({"lang": lang, "tz": tz})
+        request.env.user.sudo().write({"lang": lang, "tz": tz or False})
         request.session["context"] = {**(request.session.get("context") or {}), "lang": lang, "tz": tz}
         translate.ensure_loaded(request.registry.modules, lang)
         translate.set_lang(lang)  # the notice already in the new language (reset after the request)

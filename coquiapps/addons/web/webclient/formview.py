@@ -249,6 +249,8 @@ class FormView:
                 value = self.submitted.get(name) if has_value else None
             if not has_value and self.record is None and self.values.get(name) not in (None, False):
                 value, has_value = self.values[name], True  # a new record shows its defaults
+                if field.type == "datetime" and not readonly:
+                    value = widgets.input_text(self.env, value)  # stored UTC -> the user's zone
             if widgets.is_password(field, node):
                 value, has_value = None, False
             if readonly and self.record is None and has_value:

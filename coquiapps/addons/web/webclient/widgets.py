@@ -9,6 +9,8 @@ from markupsafe import Markup, escape
 from coquiapps.tools import locale_format
 from coquiapps.tools.translate import _, current_lang, translate
 
+from . import datetimes
+
 M2O_SELECT_LIMIT = 100
 M2M_LIMIT = 200
 # what an Html field may show: text formatting only, no attributes but a link's address
@@ -118,8 +120,7 @@ def edit_input(env, record, field, node, readonly: bool, required: bool, value=N
     if kind == "date":
         return Markup("<input{}>").format(_attrs(type="date", value=_str(current)[:10], **common))
     if kind == "datetime":
-        text = _str(current).replace(" ", "T")[:16]
-        return Markup("<input{}>").format(_attrs(type="datetime-local", value=text, **common))
+        return _datetime_input(env, record, field, common, current, has_value)
     if kind == "selection":
         options = [("", "")] + [(str(k), v) for k, v in selection(field, record or env[field.model_name])]
         return _select(common, options, _str(current))
@@ -133,6 +134,31 @@ def edit_input(env, record, field, node, readonly: bool, required: bool, value=N
     if kind == "one2many":
         return _readonly(record, field, node, widget)
     return Markup("<input{}>").format(_attrs(type="text", value=_str(current), **common))
+
+
+def _datetime_input(env, record, field, common, current, has_value) -> Markup:
+    """A datetime typed in the user's zone, to the second (``step=1``), the zone named beside it.
+
+    ``<name>__shown`` carries the value as rendered, so a save that did not
+    touch it leaves the stored value (and its microseconds) alone.
+    """
+    tz = lang_tz(env)[1]
+    text = input_text(env, current) if not has_value or not isinstance(current, str) else current
+    shown = Markup("")
+    if record and record[field.name]:
+        shown = Markup("<input{}>").format(_attrs(type="hidden", name=f"{field.name}__shown",
+                                                   value=datetimes.to_input(record[field.name], tz)))
+    return Markup("<input{}>{}<span class=\"o_muted o_tz_hint\">{}</span>").format(
+        _attrs(type="datetime-local", step="1", value=text, **common), shown, tz)
+
+
+def input_text(env, value) -> str:
+    """A stored datetime (naive UTC, or its ``YYYY-MM-DD HH:MM:SS`` text) as the input shows it."""
+    if value is None or value is False or value == "":
+        return ""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return datetimes.to_input(value, lang_tz(env)[1])
 
 
 def _str(value) -> str:
@@ -198,6 +224,8 @@ def default_display(env, field, value) -> Markup:
         text = env[field.comodel_name].browse(int(value)).sudo().display_name
     elif field.type == "selection":
         text = dict(selection(field, env[field.model_name])).get(value, value)
+    elif field.type == "datetime" and value:
+        text = locale_format.format_datetime(value, *lang_tz(env))
     else:
         text = value
     return Markup("<span class=\"o_field_readonly\">{}</span>").format(text)
@@ -350,7 +378,12 @@ def parse(env, field, form, files, node=None):
     if kind in ("date", "datetime", "selection", "char", "text", "html") and raw == "":
         return True, False
     if kind == "datetime":
-        return True, raw.replace("T", " ") + (":00" if len(raw) == 16 else "")
+        if raw == form.get(f"{name}__shown"):
+            return False, None  # not touched: the stored value stays, to the microsecond
+        try:
+            return True, datetimes.from_input(raw, lang_tz(env)[1]).strftime("%Y-%m-%d %H:%M:%S")
+        except ValueError as exc:
+            raise InputError(_("%(field)s: %(error)s", field=label(field), error=exc)) from None
     if kind == "json":
         import json
 

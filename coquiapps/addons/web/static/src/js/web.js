@@ -1,6 +1,13 @@
 /* CoquiAPPs web client: the little JavaScript it needs. */
 (function () {
     "use strict";
+    // The browser's time zone, for users who chose none: date-times are shown and typed in it.
+    try {
+        var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+        if (zone && /^[A-Za-z0-9_+\-\/]+$/.test(zone)) {  // IANA names are cookie-safe as they are
+            document.cookie = "tz=" + zone + "; path=/; SameSite=Lax; max-age=31536000";
+        }
+    } catch (error) { /* no Intl: the server keeps UTC */ }
     // Buttons and links with data-confirm ask before going on.
     document.addEventListener("click", function (event) {
         var target = event.target.closest("[data-confirm]");
