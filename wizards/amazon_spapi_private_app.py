@@ -24,9 +24,9 @@ class AmazonSpapiPrivateApp(models.TransientModel):
     client_id = fields.Char("LWA Client ID")
     client_secret = fields.Char("LWA Client Secret", password=True, encrypted=True, copy=False)
     # no default: a pasted secret may be months old, and "today" would delay every expiry warning
-    secret_issued_on = fields.Date("Secret Issued On",
-                                   help="The day Amazon issued this client secret (Developer Console, LWA credentials). It expires "
-                                        "180 days later; leave empty if unknown and you will be asked for it.")
+    secret_issued_on = fields.Date(help="The day Amazon issued this client secret (Developer Console, LWA "
+                                        "credentials). It expires 180 days later; leave empty if unknown and you "
+                                        "will be asked for it.")
     refresh_token = fields.Char(password=True, encrypted=True, copy=False,
                                 help="Atzr|… from Seller Central, Develop Apps")
     selling_partner_id = fields.Char("Seller ID", help="Merchant Token shown in Seller Central "

@@ -17,7 +17,7 @@ class AmazonSpapiRotateSecret(models.TransientModel):
     # not required in the model: it is blanked once saved (the form marks it required)
     new_secret = fields.Char("New Client Secret", password=True, encrypted=True, copy=False)
     # a secret rotated for this step is issued today; shown, so a secret rotated earlier can say when
-    secret_issued_on = fields.Date("Secret Issued On", default=fields.Date.today,
+    secret_issued_on = fields.Date(default=fields.Date.today,
                                    help="The day the Developer Console issued the new secret: today if you "
                                         "rotated it just now. It expires 180 days later.")
 

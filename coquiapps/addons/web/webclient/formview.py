@@ -271,11 +271,12 @@ class FormView:
         if not with_label or node.get("nolabel") == "1":
             return Markup("<div class=\"{}\" data-name=\"{}\">{}{}</div>").format(css, name, widget, error_html)
         label = node.get("string") or widgets.label(field)
+        # the field's help is the label's tooltip (and read out with the input it labels)
         help_text = node.get("help") or (translate(field.help) if getattr(field, "help", None) else "")
-        tip = Markup("<sup class=\"o_help\" title=\"{}\" tabindex=\"0\">?</sup>").format(help_text) if help_text else ""
-        return Markup("<div class=\"o_field_row {}\" data-name=\"{}\"><label class=\"o_form_label\" for=\"field_{}\">"
-                      "{}{}</label><div class=\"o_field_widget\">{}{}</div></div>").format(
-            css, name, name, label, tip, widget, error_html)
+        tip = Markup(" title=\"{}\"").format(help_text) if help_text else Markup("")
+        return Markup("<div class=\"o_field_row {}\" data-name=\"{}\"><label class=\"o_form_label{}\" "
+                      "for=\"field_{}\"{}>{}</label><div class=\"o_field_widget\">{}{}</div></div>").format(
+            css, name, " o_has_help" if help_text else "", name, tip, label, widget, error_html)
 
     def related_source(self, field):
         """``(record, field)`` a new record's related field reads, found from its defaults; or None.

@@ -243,7 +243,7 @@ def _readonly(record, field, node, widget) -> Markup:
     if widget == "CopyClipboardChar":
         target = f"copy_{field.name}_{record.id}"
         return Markup("<span class=\"o_field_copy\"><code id=\"{}\">{}</code> "
-                      "<button type=\"button\" class=\"btn\" data-copy=\"{}\">{}</button></span>").format(
+                      "<button type=\"button\" class=\"o_btn\" data-copy=\"{}\">{}</button></span>").format(
             target, text, target, _("Copy"))
     if field.type == "html":
         return Markup("<div class=\"o_field_html\">{}</div>").format(safe_html(record[field.name]))
