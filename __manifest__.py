@@ -17,6 +17,7 @@
         "data/wizard_cleanup.xml",
         "views/amazon_spapi_app_views.xml",
         "views/amazon_account_views.xml",
+        "views/amazon_spapi_connect_link_views.xml",
         "views/wizard_views.xml",
         "views/amazon_spapi_feed_views.xml",
     ],

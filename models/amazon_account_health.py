@@ -48,6 +48,17 @@ class AmazonAccount(models.Model):
         today = fields.Date.today()
         sent = []
         for app in self.env["amazon.spapi.app"].search([]):
+            if not app.secret_expires_on:
+                # an unknown issue date cannot be watched: ask for it, once (marker -2)
+                if app.has_client_secret and app.secret_notified_threshold != -2:
+                    self._notify_admins(
+                        _("Amazon: when was the client secret of %s issued?", app.name),
+                        _("%s has no Secret Issued On date, so its 180-day expiry cannot be watched: enter "
+                          "the date shown in the Developer Console (LWA credentials).", app.name),
+                        record=app, level="warning")
+                    app.sudo().write({"secret_notified_threshold": -2})
+                    sent.append(("secret", app.name, None))
+                continue
             threshold = crossed_threshold((app.secret_expires_on - today).days)
             # stored: 0 = nothing sent yet, -1 = "expired" sent, else the days threshold sent
             if threshold is not None and (threshold or -1) != app.secret_notified_threshold:

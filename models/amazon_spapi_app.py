@@ -30,7 +30,10 @@ class AmazonSpapiApp(models.Model):
     secret_unreadable = fields.Boolean(compute="_compute_secret_state",
                                        help="A secret is stored but cannot be decrypted here (a duplicated "
                                             "database or another server key): enter it again.")
-    secret_issued_on = fields.Date(default=fields.Date.today, required=True)
+    # no default: a secret entered here may be months old, and "today" would delay every expiry
+    # warning; an unknown date is asked for (form and notices) instead
+    secret_issued_on = fields.Date(help="The day Amazon issued the client secret (Developer Console, LWA "
+                                        "credentials); it expires 180 days later.")
     secret_expires_on = fields.Date(compute="_compute_secret_expiry", store=True)
     draft = fields.Boolean("Draft Application", help="Consent needs version=beta while the app is in Draft")
     redirect_uri = fields.Char("OAuth Redirect URI", compute="_compute_redirect_uri",

@@ -70,14 +70,32 @@ class AmazonSpapiConnectLink(models.Model):
     _description = "Amazon connect link"
     _order = "id desc"
 
-    account_id = fields.Many2one("amazon.account", required=True, ondelete="cascade", index=True)
-    token_hash = fields.Char(required=True, copy=False, index=True)
-    expires_at = fields.Datetime(required=True)
-    used_at = fields.Datetime()
-    revoked = fields.Boolean()
+    # a record of what happened: nothing here is edited by hand (Revoke is a button)
+    account_id = fields.Many2one("amazon.account", required=True, ondelete="cascade", index=True, readonly=True)
+    token_hash = fields.Char(required=True, copy=False, index=True, readonly=True, groups="base.group_system")
+    # the token itself, encrypted, so an administrator can copy the link again while it is valid;
+    # blanked once the link is used or revoked
+    token = fields.Char(encrypted=True, copy=False, readonly=True, groups="base.group_system")
+    url = fields.Char("Link", compute="_compute_url", groups="base.group_system")
+    expires_at = fields.Datetime("Expires", required=True, readonly=True)
+    used_at = fields.Datetime("Used On", readonly=True)
+    revoked = fields.Boolean(readonly=True)
     created_uid_name = fields.Char(related="create_uid.name", string="Created by")
     status = fields.Selection([("valid", "Valid"), ("used", "Used"), ("expired", "Expired"),
                                ("revoked", "Revoked")], compute="_compute_status")
+
+    def _compute_display_name(self):
+        for link in self:
+            link.display_name = _("%s connect link", link.account_id.name)
+
+    def _compute_url(self):
+        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "").rstrip("/")
+        for link in self:
+            token = link.sudo().token if link.status == "valid" else False
+            link.url = self._url(base, token) if token else False
+
+    def _url(self, base: str, token: str) -> str:
+        return f"{base}/amazon_spapi/connect/{token}?db={self.env.cr.dbname}"
 
     def _compute_status(self):
         now = fields.Datetime.now()
@@ -93,10 +111,10 @@ class AmazonSpapiConnectLink(models.Model):
     def _create_for(self, account, days: int = LINK_LIFETIME_DAYS) -> str:
         """A new link for ``account``; returns its URL (shown once: only a hash is stored)."""
         token = secrets.token_urlsafe(32)
-        self.sudo().create({"account_id": account.id, "token_hash": oauth_state.nonce_hash(token),
+        self.sudo().create({"account_id": account.id, "token_hash": oauth_state.nonce_hash(token), "token": token,
                             "expires_at": fields.Datetime.now() + dt.timedelta(days=days)})
         base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "").rstrip("/")
-        return f"{base}/amazon_spapi/connect/{token}?db={self.env.cr.dbname}"
+        return self._url(base, token)
 
     @api.model
     def _find(self, token: str):
@@ -114,8 +132,10 @@ class AmazonSpapiConnectLink(models.Model):
         return link
 
     def action_revoke(self):
-        self.write({"revoked": True})
+        """Revoke: the link is refused from now on (its page says so)."""
+        self.env["res.users"]._check_system(_("Only administrators can revoke connect links."))
+        self.sudo().write({"revoked": True, "token": False})
         return True
 
     def _mark_used(self):
-        self.sudo().write({"used_at": fields.Datetime.now()})
+        self.sudo().write({"used_at": fields.Datetime.now(), "token": False})

@@ -7,7 +7,7 @@ import contextlib
 import re
 from urllib.parse import parse_qs, urlsplit
 
-from coquiapps import sql_db
+from coquiapps import fields, sql_db
 from coquiapps.orm import SUPERUSER_ID, Environment, Registry
 from coquiapps.testing import databases
 
@@ -50,7 +50,8 @@ class World:
         return env["amazon.spapi.app"].create({
             "name": f"Sandbox {kind}{' draft' if draft else ''}", "kind": kind,
             "application_id": data["application_id"], "client_id": data["client_id"],
-            "client_secret": data["client_secret"], "draft": draft})
+            "client_secret": data["client_secret"], "draft": draft,
+            "secret_issued_on": fields.Date.today()})  # the sandbox issued it when it started
 
     def make_account(self, env, app=None, region="NA", name=None, **values):
         return env["amazon.account"].create({

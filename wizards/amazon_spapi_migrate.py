@@ -8,13 +8,22 @@ class AmazonSpapiMigrate(models.TransientModel):
     _description = "Move an Amazon account from MWS to the Selling Partner API"
 
     account_id = fields.Many2one("amazon.account", required=True)
-    spapi_app_id = fields.Many2one("amazon.spapi.app", "SP-API Application", required=True)
+    spapi_app_id = fields.Many2one("amazon.spapi.app", "SP-API Application", required=True,
+                                   default=lambda self: self._default_spapi_app())
     offer_count = fields.Integer(related="account_id.offer_count")
     order_count = fields.Integer(related="account_id.order_count")
     last_orders_sync = fields.Datetime(related="account_id.last_orders_sync")
     then = fields.Selection([("link", "Link with Amazon now (I can sign in to Seller Central)"),
                              ("connect_link", "Create a connect link for the account owner"),
                              ("later", "Later")], default="link", required=True)
+
+    def _default_spapi_app(self):
+        """The account's application, else the only one registered (as the other wizards preselect)."""
+        account = self.env["amazon.account"].browse(self.env.context.get("default_account_id") or []).exists()
+        if account.spapi_app_id:
+            return account.spapi_app_id.id
+        apps = self.env["amazon.spapi.app"].search([], limit=2)
+        return apps.id if len(apps) == 1 else False
 
     def action_migrate(self):
         """Record the switch-off moment, keep everything else, and wait for consent."""

@@ -23,6 +23,10 @@ class AmazonSpapiPrivateApp(models.TransientModel):
     app_name = fields.Char("Application Name")
     client_id = fields.Char("LWA Client ID")
     client_secret = fields.Char("LWA Client Secret", password=True, encrypted=True, copy=False)
+    # no default: a pasted secret may be months old, and "today" would delay every expiry warning
+    secret_issued_on = fields.Date(help="The day Amazon issued this client secret (Developer Console, LWA "
+                                        "credentials). It expires 180 days later; leave empty if unknown and you "
+                                        "will be asked for it.")
     refresh_token = fields.Char(password=True, encrypted=True, copy=False,
                                 help="Atzr|… from Seller Central, Develop Apps")
     selling_partner_id = fields.Char("Seller ID", help="Merchant Token shown in Seller Central "
@@ -58,9 +62,9 @@ class AmazonSpapiPrivateApp(models.TransientModel):
         if not app:
             app = self.env["amazon.spapi.app"].sudo().create({
                 "name": self.app_name or _("Private app of %s", account.name), "kind": "private",
-                "client_id": client_id, "client_secret": secret})
+                "client_id": client_id, "client_secret": secret, "secret_issued_on": self.secret_issued_on})
         elif self.client_secret:
-            app.sudo().write({"client_secret": self.client_secret, "secret_issued_on": fields.Date.today()})
+            app.sudo().write({"client_secret": self.client_secret, "secret_issued_on": self.secret_issued_on})
         account.sudo().write({"spapi_app_id": app.id})
         account._sp_store_grant(spid, dataclasses.replace(access, refresh_token=token_text), participations)
         # stored encrypted on the app and the account now: no second copy in this row

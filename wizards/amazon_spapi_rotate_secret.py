@@ -16,6 +16,10 @@ class AmazonSpapiRotateSecret(models.TransientModel):
     app_id = fields.Many2one("amazon.spapi.app", required=True)
     # not required in the model: it is blanked once saved (the form marks it required)
     new_secret = fields.Char("New Client Secret", password=True, encrypted=True, copy=False)
+    # a secret rotated for this step is issued today; shown, so a secret rotated earlier can say when
+    secret_issued_on = fields.Date(default=fields.Date.today,
+                                   help="The day the Developer Console issued the new secret: today if you "
+                                        "rotated it just now. It expires 180 days later.")
 
     def action_rotate(self):
         self.ensure_one()
@@ -28,7 +32,7 @@ class AmazonSpapiRotateSecret(models.TransientModel):
             endpoints.lwa_client(self.env, LWACredentials(app.client_id, secret)).grantless(SCOPE_SECRET_ROTATION)
         except (LWAError, SPAPIError) as exc:
             raise UserError(_("Amazon did not accept the new secret (%s); the current one is kept.", exc)) from exc
-        app.sudo().write({"client_secret": secret, "secret_issued_on": fields.Date.today()})
+        app.sudo().write({"client_secret": secret, "secret_issued_on": self.secret_issued_on or False})
         self.write({"new_secret": False})  # kept (encrypted) on the application only
         paused = app.account_ids.filtered(lambda a: a.sp_state == "error" and a.sp_has_refresh_token)
         paused.sudo().write({"sp_state": "connected", "sp_last_error": False})

@@ -28,7 +28,7 @@ def _say(message: str = "") -> None:
 
 def prepare(dbname: str, sandbox_url: str, state: dict) -> dict:
     """Create the database if needed and point it at the sandbox; returns what to print."""
-    from coquiapps import sql_db
+    from coquiapps import fields, sql_db
     from coquiapps.orm import SUPERUSER_ID, Environment, Registry
     from coquiapps.service import db
 
@@ -51,7 +51,8 @@ def prepare(dbname: str, sandbox_url: str, state: dict) -> dict:
         values = {"name": "Amazon sandbox (public app)", "kind": "public",
                   "application_id": public["application_id"], "client_id": public["client_id"],
                   "client_secret": public["client_secret"]}
-        app.write(values) if app else App.create(values)
+        # the sandbox issues its secrets when it starts: today is the true issue date here
+        app.write(values) if app else App.create({**values, "secret_issued_on": fields.Date.today()})
         # the demo seller of the MWS era is the sandbox's North-America seller
         env["amazon.account"].search([("name", "=", "Amazon US (MWS)")]).write(
             {"seller_key": seller["selling_partner_id"]})

@@ -744,10 +744,14 @@ class BaseModel(metaclass=MetaModel):
             if not (field.required and field.column):
                 continue
             if (creating and columns.get(name) is None) or (not creating and name in columns and columns[name] is None):
-                raise ValidationError(
-                    f"The field '{field.string}' ({name}) is required on "
-                    f"'{self._description or self._name}'."
-                )
+                raise ValidationError(self._required_message(field))
+
+    def _required_message(self, field) -> str:
+        """What the user reads when ``field`` is left empty: its label, never its technical name."""
+        from coquiapps.tools.translate import _, translate
+
+        return _("%(field)s is required (%(model)s).", field=translate(field.string or field.name),
+                 model=translate(self._description or self._name))
 
     def write(self, vals):
         if not self._ids:
@@ -928,9 +932,8 @@ class BaseModel(metaclass=MetaModel):
         if isinstance(exc, psycopg2.errors.NotNullViolation):
             column = getattr(diag, "column_name", "")
             field = self._fields.get(column)
-            label = field.string if field else column
-            return ValidationError(f"The field '{label}' ({column}) is required on "
-                                   f"'{self._description or self._name}'.")
+            return ValidationError(self._required_message(field) if field else
+                                   f"The column {column} is required on '{self._description or self._name}'.")
         if isinstance(exc, (psycopg2.errors.ForeignKeyViolation, psycopg2.errors.RestrictViolation)):
             table = getattr(diag, "table_name", "")
             return UserError(

@@ -78,9 +78,19 @@ def _arch_terms(arch, relative: str, catalog: Catalog) -> None:
             value = (node.get(attr) or "").strip()
             if value:
                 catalog.add(value, locations=[(relative, node.sourceline or 0)])
-        for text in ((node.text if node.tag not in ("field", "xpath") else None), node.tail if node is not arch else None):
+        for text in (_node_text(node), node.tail if node is not arch else None):
             if text and text.strip():
                 catalog.add(text.strip(), locations=[(relative, node.sourceline or 0)])
+
+
+def _node_text(node) -> str | None:
+    """The text of ``node`` people read: not a field's or an xpath's, nor an ``<attribute>``'s value
+    unless that attribute is a label (``invisible`` holds an expression, never a term)."""
+    if node.tag in ("field", "xpath"):
+        return None
+    if node.tag == "attribute" and node.get("name") not in TRANSLATABLE_ATTRS:
+        return None
+    return node.text
 
 
 def _xml_file(path: Path, relative: str, catalog: Catalog) -> None:

@@ -96,7 +96,8 @@ class WebAction(http.Controller):
                     field_errors[field.name] = str(exc)
                     continue
                 missing = (value is False or value is None or value == "") if present else not record
-                if missing and view.field_required(node, field) and not widgets.is_password(field, node):
+                # an empty password on a saved record keeps the stored one; a new record has none
+                if missing and view.field_required(node, field) and not (record and widgets.is_password(field, node)):
                     field_errors[field.name] = _("%s is required.", node.get("string") or widgets.label(field))
                     continue
                 if present and (not record or _changed(record, field, value)):

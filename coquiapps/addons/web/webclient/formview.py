@@ -8,11 +8,12 @@ hidden or read-only field cannot be written by crafting a request.
 from __future__ import annotations
 
 import logging
+import re
 
 from markupsafe import Markup, escape
 
 from coquiapps.tools.safe_eval import SafeEvalError, evaluate_modifier
-from coquiapps.tools.translate import _
+from coquiapps.tools.translate import _, translate
 
 from . import widgets
 
@@ -143,7 +144,7 @@ class FormView:
             # the name stays on the element, as view inheritance and the admin see it in the arch
             named = Markup(" data-name=\"{}\"").format(node.get("name")) if node.get("name") else Markup("")
             return Markup("<{} class=\"{}\"{}>{}</{}>{}").format(
-                Markup(tag), css, named, inner, Markup(tag), escape(node.tail or "").strip())
+                Markup(tag), css, named, inner, Markup(tag), _tail(node))
         return inner
 
     def render_label(self, node) -> Markup:
@@ -153,7 +154,11 @@ class FormView:
         text = node.get("string") or (widgets.label(field) if field is not None else "")
         if field is None:
             return Markup("<label class=\"o_form_label\">{}</label>").format(text)
-        return Markup("<label class=\"o_form_label\" for=\"field_{}\">{}</label>").format(target, text)
+        node_of_field = next((n for n in self.arch.iter("field") if n.get("name") == target), None)
+        required = node_of_field is not None and self.field_required(node_of_field, field) and not (
+            self.field_readonly(node_of_field, field))
+        return Markup("<label class=\"o_form_label{}\" for=\"field_{}\">{}</label>").format(
+            " o_required_label" if required else "", target, text)
 
     def render_header(self, node) -> Markup:
         buttons, status = Markup(""), Markup("")
@@ -253,7 +258,10 @@ class FormView:
                     value = widgets.input_text(self.env, value)  # stored UTC -> the user's zone
             if widgets.is_password(field, node):
                 value, has_value = None, False
-            if readonly and self.record is None and has_value:
+            source = self.related_source(field) if readonly and self.record is None else None
+            if source is not None:
+                widget = widgets.edit_input(self.env, source[0], source[1], node, True, False)
+            elif readonly and self.record is None and has_value:
                 widget = widgets.default_display(self.env, field, value)
             else:
                 widget = widgets.edit_input(self.env, self.record, field, node, readonly, required,
@@ -265,9 +273,31 @@ class FormView:
         if not with_label or node.get("nolabel") == "1":
             return Markup("<div class=\"{}\" data-name=\"{}\">{}{}</div>").format(css, name, widget, error_html)
         label = node.get("string") or widgets.label(field)
-        return Markup("<div class=\"o_field_row {}\" data-name=\"{}\"><label class=\"o_form_label\" for=\"field_{}\">"
-                      "{}</label><div class=\"o_field_widget\">{}{}</div></div>").format(
-            css, name, name, label, widget, error_html)
+        # the field's help is the label's tooltip (and read out with the input it labels)
+        help_text = node.get("help") or (translate(field.help) if getattr(field, "help", None) else "")
+        tip = Markup(" title=\"{}\"").format(help_text) if help_text else Markup("")
+        return Markup("<div class=\"o_field_row {}\" data-name=\"{}\"><label class=\"o_form_label{}\" "
+                      "for=\"field_{}\"{}>{}</label><div class=\"o_field_widget\">{}{}</div></div>").format(
+            css, name, " o_has_help" if help_text else "", name, tip, label, widget, error_html)
+
+    def related_source(self, field):
+        """``(record, field)`` a new record's related field reads, found from its defaults; or None.
+
+        A wizard opened on an account shows the account's counts before it is saved.
+        """
+        path = (field.related or "").split(".")
+        first = self.model._fields.get(path[0])
+        start = self.values.get(path[0])
+        if len(path) < 2 or first is None or first.type != "many2one" or not start:
+            return None
+        record = self.env[first.comodel_name].browse(int(start)).exists()
+        for name in path[1:-1]:
+            if len(record) != 1 or name not in record._fields:
+                return None
+            record = record[name]
+        if len(record) != 1 or path[-1] not in record._fields:
+            return None
+        return record, record._fields[path[-1]]
 
     def render_x2many_list(self, node, field) -> Markup:
         from . import listview, views
@@ -281,6 +311,11 @@ class FormView:
         records = self.record[field.name] if self.record else comodel
         columns = listview.columns(comodel, sub)
         return listview.render_table(comodel, columns, records, f"model:{comodel._name}", compact=True)
+
+
+def _tail(node) -> str:
+    """The text after an element, its whitespace kept as one space ("<b>now</b> as" stays two words)."""
+    return escape(re.sub(r"\s+", " ", node.tail or ""))
 
 
 def _in_groups(env, groups: str) -> bool:

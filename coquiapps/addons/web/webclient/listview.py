@@ -54,8 +54,10 @@ def render_table(model, cols, records, ref: str, compact: bool = False, sort: st
         cells = Markup("").join(
             Markup("<td class=\"o_cell_{}\">{}</td>").format(col.field.type, _cell(record, col))
             for col in cols)
-        rows += Markup("<tr data-id=\"{}\"><td class=\"o_row_open\"><a href=\"{}\" aria-label=\"{}\">"
-                       "\u2197</a></td>{}</tr>").format(record.id, url, _("Open"), cells)
+        # the whole row opens the record (web.js: click, Enter); the arrow stays for new tabs
+        rows += Markup("<tr class=\"o_row_link\" data-id=\"{}\" data-href=\"{}\" tabindex=\"0\">"
+                       "<td class=\"o_row_open\"><a href=\"{}\" aria-label=\"{}\" tabindex=\"-1\">"
+                       "\u2197</a></td>{}</tr>").format(record.id, url, url, _("Open"), cells)
     if not records:
         rows = Markup("<tr><td colspan=\"{}\" class=\"o_empty\">{}</td></tr>").format(
             len(cols) + 1, _("No records"))

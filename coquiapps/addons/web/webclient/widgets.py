@@ -18,6 +18,7 @@ SAFE_HTML_TAGS = frozenset({"p", "br", "hr", "strong", "b", "em", "i", "u", "sma
                             "ul", "ol", "li", "h1", "h2", "h3", "h4", "blockquote", "a"})
 DROPPED_HTML_TAGS = frozenset({"script", "style", "iframe", "object", "embed", "template"})
 SAFE_HREF = ("http://", "https://", "mailto:", "/", "#")
+PLAIN_INTEGER_NAMES = frozenset({"id", "sequence"})
 
 
 class InputError(ValueError):
@@ -28,6 +29,26 @@ def is_password(field, node=None) -> bool:
     """Password fields never show their value: ``password=True`` or ``password="True"`` in the arch."""
     flag = node.get("password") if node is not None else None
     return bool(getattr(field, "password", False)) or (flag or "").lower() in ("1", "true")
+
+
+def is_plain_integer(field, node=None) -> bool:
+    """Integers read as names, not quantities (ids, sequences, handles): no thousands separator.
+
+    A view asks for the same with ``options="{'format': False}"``.
+    """
+    if field.name in PLAIN_INTEGER_NAMES:
+        return True
+    if node is None:
+        return False
+    if node.get("widget") == "handle":
+        return True
+    from coquiapps.tools.safe_eval import SafeEvalError, safe_eval
+
+    try:
+        options = safe_eval(node.get("options") or "{}", {"false": False, "true": True})
+    except SafeEvalError:
+        return False
+    return isinstance(options, dict) and options.get("format") is False
 
 
 def lang_tz(env) -> tuple[str, str]:
@@ -72,7 +93,7 @@ def display(record, field, node=None) -> str:
         digits = digits[1] if isinstance(digits, tuple | list) and len(digits) == 2 else 2
         return locale_format.format_number(value, lang, digits)
     if kind == "integer":
-        return locale_format.format_number(value, lang, 0)
+        return str(value) if is_plain_integer(field, node) else locale_format.format_number(value, lang, 0)
     if kind == "datetime":
         return locale_format.format_datetime(value, lang, tz)
     if kind == "date":
@@ -101,11 +122,14 @@ def edit_input(env, record, field, node, readonly: bool, required: bool, value=N
     if readonly:
         return _readonly(record, field, node, widget)
     current = value if has_value else _raw_current(record, field)
-    common = {"name": name, "id": f"field_{name}", "required": required or None}
+    common = {"name": name, "id": f"field_{name}", "required": required or None,
+              "aria_required": "true" if required else None}
     kind = field.type
     if is_password(field, node):
+        # on a saved record an empty password keeps the stored one: required only while new
+        keep = {"required": None, "aria_required": None} if record else {}
         return Markup("<input{} autocomplete=\"new-password\" placeholder=\"{}\">").format(
-            _attrs(type="password", **{**common, "required": None}),
+            _attrs(type="password", **{**common, **keep}),
             _("leave empty to keep the current value") if record else "")
     if kind == "boolean":
         checked = bool(current) and current not in ("0", "false", "")
@@ -248,7 +272,7 @@ def _readonly(record, field, node, widget) -> Markup:
     if widget == "CopyClipboardChar":
         target = f"copy_{field.name}_{record.id}"
         return Markup("<span class=\"o_field_copy\"><code id=\"{}\">{}</code> "
-                      "<button type=\"button\" class=\"btn\" data-copy=\"{}\">{}</button></span>").format(
+                      "<button type=\"button\" class=\"o_btn\" data-copy=\"{}\">{}</button></span>").format(
             target, text, target, _("Copy"))
     if field.type == "html":
         return Markup("<div class=\"o_field_html\">{}</div>").format(safe_html(record[field.name]))

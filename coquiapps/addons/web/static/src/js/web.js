@@ -27,4 +27,24 @@
         });
         event.preventDefault();
     });
+    // List rows open their record: a click anywhere on the row (but on its own links and
+    // controls), or Enter on a focused row.
+    function openRow(row, event) {
+        var url = row.getAttribute("data-href");
+        if (!url) { return; }
+        if (event.ctrlKey || event.metaKey) { window.open(url, "_blank"); } else { window.location.assign(url); }
+    }
+    document.addEventListener("click", function (event) {
+        var row = event.target.closest("tr[data-href]");
+        if (!row || event.defaultPrevented || event.target.closest("a, button, input, select, textarea, label")) { return; }
+        if (window.getSelection && String(window.getSelection())) { return; }  // selecting text, not opening
+        openRow(row, event);
+    });
+    document.addEventListener("keydown", function (event) {
+        var row = event.target.closest && event.target.closest("tr[data-href]");
+        if (row && event.target === row && event.key === "Enter") {
+            event.preventDefault();
+            openRow(row, event);
+        }
+    });
 })();
