@@ -5,7 +5,7 @@ A neutralized copy never starts a consent against Amazon's production endpoints
 asks the sandbox for its endpoints and public application (``GET
 {url}/_sandbox/state``: only a sandbox answers that), sets the
 ``sale_amazon_spapi.*`` system parameters, registers the ERP's callback as a
-redirect URI there, and gives the account the sandbox's application.
+redirect URI there, and gives an account already moved off MWS the sandbox's application.
 """
 from urllib.parse import urlsplit
 
@@ -38,11 +38,16 @@ class AmazonSpapiSandbox(models.TransientModel):
         self.ensure_one()
         self.env["res.users"]._check_system(_("Only administrators can change where Amazon is."))
         app = self._use_sandbox(self.url)
-        if self.account_id:
-            self.account_id.sudo().write({"spapi_app_id": app.id})
-        return self.account_id._notify_client(_(
-            "Amazon endpoints point at the sandbox %(url)s; %(app)s is the account's application. "
-            "Link with Amazon now signs in at the sandbox.", url=self._clean(self.url), app=app.name))
+        account = self.account_id
+        if account.spapi_app_id:
+            # already moved off MWS: its production application is useless here, the sandbox's is not
+            account.sudo().write({"spapi_app_id": app.id})
+            return account._notify_client(_(
+                "Amazon endpoints point at the sandbox %(url)s; %(app)s is the account's application. "
+                "Link with Amazon now signs in at the sandbox.", url=self._clean(self.url), app=app.name))
+        return account._notify_client(_(
+            "Amazon endpoints point at the sandbox %(url)s. Move to Selling Partner API with the application "
+            "%(app)s to link at the sandbox.", url=self._clean(self.url), app=app.name))
 
     @staticmethod
     def _clean(url: str) -> str:
