@@ -73,6 +73,9 @@ class AmazonSpapiSandbox(models.TransientModel):
             state = response.json()
             ends = state["endpoints"]
             public = next(a for a in state["apps"] if a["kind"] == "public" and not a["draft"])
+        except requests.HTTPError as exc:
+            raise UserError(_("%(url)s answers, but not as an Amazon sandbox (HTTP %(status)s): nothing was "
+                              "changed.", url=url, status=exc.response.status_code)) from exc
         except requests.RequestException as exc:
             raise UserError(_("No Amazon sandbox answers at %(url)s (%(error)s). Start one (make demo starts "
                               "it on port 8111, or run 'coquiapps amazon-sandbox --port 8111') and try again.",
