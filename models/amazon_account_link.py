@@ -24,21 +24,24 @@ class AmazonAccount(models.Model):
 
     def _sp_check_staging(self):
         """A neutralized copy never sends anyone to Amazon's production consent: it offers a sandbox."""
+        current = endpoints.endpoints(self.env)
+        if not self._sp_on_staging() or (not endpoints.is_production(self.env) and current.consent_base):
+            return
+        raise self._sp_sandbox_offer(_(
+            "This database is a staging copy (neutralized) and its Amazon endpoints are Amazon's production "
+            "ones: linking %s here would move the seller's real authorization to a test database. Nothing "
+            "was sent to Amazon. Point this copy at an Amazon sandbox (Use an Amazon Sandbox), or link on "
+            "the production database.", self.name))
+
+    def _sp_on_staging(self) -> bool:
         from coquiapps.service.db import is_neutralized
 
-        staging = self.sp_neutralized or self._sp_owner().sp_neutralized or is_neutralized(self.env.cr)
-        current = endpoints.endpoints(self.env)
-        if not staging or (not endpoints.is_production(self.env) and current.consent_base):
-            return
-        raise RedirectWarning(
-            _("This database is a staging copy (neutralized) and its Amazon endpoints are Amazon's production "
-              "ones: linking %s here would move the seller's real authorization to a test database. Nothing "
-              "was sent to Amazon. Point this copy at an Amazon sandbox (Use an Amazon Sandbox), or link on "
-              "the production database.", self.name),
-            action={"type": "ir.actions.act_window", "res_model": "amazon.spapi.sandbox", "view_mode": "form",
-                    "target": "new", "name": _("Use an Amazon Sandbox"),
-                    "context": {"default_account_id": self.id}},
-            button_text=_("Use an Amazon Sandbox"))
+        return bool(self.sp_neutralized or self._sp_owner().sp_neutralized or is_neutralized(self.env.cr))
+
+    def _sp_sandbox_offer(self, message) -> RedirectWarning:
+        return RedirectWarning(message, button_text=_("Use an Amazon Sandbox"), action={
+            "type": "ir.actions.act_window", "res_model": "amazon.spapi.sandbox", "view_mode": "form",
+            "target": "new", "name": _("Use an Amazon Sandbox"), "context": {"default_account_id": self.id}})
 
     def action_sp_use_sandbox(self):
         """The staging banner's button: the sandbox wizard for this account."""
@@ -64,8 +67,12 @@ class AmazonAccount(models.Model):
             raise UserError(_("Choose the home marketplace of %s first.", self.name))
         if not app.sudo().client_secret:
             # found now, not after the seller signed in at Amazon (a copy cannot read the original's)
-            raise UserError(_("The client secret of %s cannot be read in this database (missing, or encrypted "
-                              "by the database it was copied from): enter it again on the application.", app.name))
+            message = _("The client secret of %s cannot be read in this database (missing, or encrypted by the "
+                        "database it was copied from): enter it again on the application.", app.name)
+            if self._sp_on_staging():  # here the sandbox hands its application over again
+                raise self._sp_sandbox_offer(message + " " + _("Or take the sandbox's application again: "
+                                                               "Use an Amazon Sandbox."))
+            raise UserError(message)
         state = self.env["amazon.spapi.consent"]._start(self, started_by=started_by, link=link)
         return endpoints.endpoints(self.env).consent_url(
             self.base_marketplace_id.api_ref, app.application_id, state,

@@ -101,3 +101,28 @@ def test_a_state_from_another_database_is_refused_by_name(harness, prod_and_stag
     assert f"started in the database {prod.db}" in page and copy.db in page and "signature" not in page
     with copy.env() as env:
         assert env["amazon.account"].browse(account_id).sp_state != "connected"
+
+
+def test_a_copy_on_the_sandbox_takes_the_sandbox_app_again_and_links(harness, prod_and_staging):
+    """As under make demo: the copy keeps the sandbox endpoints, but cannot read the app's secret."""
+    prod, copy, account_id = prod_and_staging
+    with copy.env() as env:
+        account = env["amazon.account"].browse(account_id)
+        assert account.spapi_app_id.secret_unreadable
+        with pytest.raises(RedirectWarning) as refused:
+            account._sp_consent_url()
+        assert "cannot be read" in refused.value.message
+        assert refused.value.action["res_model"] == "amazon.spapi.sandbox"
+        assert not env["amazon.spapi.consent"].search([])
+    with copy.env() as env:
+        env["amazon.spapi.sandbox"].create({"account_id": account_id, "url": harness.url}).action_apply()
+    with copy.env() as env:
+        url = env["amazon.account"].browse(account_id)._sp_consent_url()
+    client = WebClient()
+    client.login(copy.db)
+    response = client.get("/amazon_spapi/callback", query_string=confirm_on_amazon(harness, url))
+    assert page_outcome(response) == "connected", text(response)
+    with copy.env() as env:
+        assert env["amazon.account"].browse(account_id).sp_state == "connected"
+    with prod.env() as env:  # the original keeps its own application and secret
+        assert env["amazon.account"].browse(account_id).spapi_app_id.sudo().client_secret

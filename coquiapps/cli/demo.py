@@ -51,6 +51,8 @@ def prepare(dbname: str, sandbox_url: str, state: dict) -> dict:
         env = Environment(cr, SUPERUSER_ID, {}, registry=Registry.get(dbname))
         params = env["ir.config_parameter"]
         params.set_param("web.base.url", BASE_URL)
+        # a staging copy of this database takes the sandbox's app again from here (Use an Amazon Sandbox)
+        params.set_param("sale_amazon_spapi.sandbox_url", sandbox_url)
         endpoints = state["endpoints"]
         params.set_param("sale_amazon_spapi.lwa_token_url", endpoints["lwa_token"])
         params.set_param("sale_amazon_spapi.consent_base_url", endpoints["consent_base"])
