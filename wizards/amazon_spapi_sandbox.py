@@ -54,8 +54,8 @@ class AmazonSpapiSandbox(models.TransientModel):
         url = (url or "").strip().rstrip("/")
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise UserError(_("Sandbox URL: %s is not an http(s) address such as %s.", url or _("(empty)"),
-                              DEFAULT_SANDBOX_URL))
+            raise UserError(_("Sandbox URL: %(url)s is not an http(s) address such as %(example)s.",
+                              url=url or _("(empty)"), example=DEFAULT_SANDBOX_URL))
         return url
 
     @api.model
