@@ -32,7 +32,7 @@ class AmazonSandboxCommand(Command):
         parser.add_argument("--verbose", action="store_true", help="log each request (no query strings)")
         parser.add_argument("--data-dir", dest="data_dir",
                             default=_default_data_dir(),
-                            help="keep feeds, documents and listings here across restarts "
+                            help="keep the sandbox's state (apps, sellers, links, orders, feeds) here across restarts "
                                  "(default: $COQUIAPPS_DATA_DIR/amazon-sandbox; none: in memory)")
         options = parser.parse_args(args)
         if options.time_scale <= 0:

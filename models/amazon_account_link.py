@@ -3,7 +3,7 @@ import logging
 import re
 
 from coquiapps import _, fields, models
-from coquiapps.exceptions import UserError
+from coquiapps.exceptions import RedirectWarning, UserError
 
 from ..spapi import LWACredentials, LWAError, SellersAPI, SPAPIError, marketplace
 from . import endpoints
@@ -22,9 +22,38 @@ class AmazonAccount(models.Model):
     def _sp_check_admin(self):
         self.env["res.users"]._check_system(_("Only administrators can link Amazon accounts."))
 
+    def _sp_check_staging(self):
+        """A neutralized copy never sends anyone to Amazon's production consent: it offers a sandbox."""
+        current = endpoints.endpoints(self.env)
+        if not self._sp_on_staging() or (not endpoints.is_production(self.env) and current.consent_base):
+            return
+        raise self._sp_sandbox_offer(_(
+            "This database is a staging copy (neutralized) and its Amazon endpoints are Amazon's production "
+            "ones: linking %s here would move the seller's real authorization to a test database. Nothing "
+            "was sent to Amazon. Point this copy at an Amazon sandbox (Use an Amazon Sandbox), or link on "
+            "the production database.", self.name))
+
+    def _sp_on_staging(self) -> bool:
+        from coquiapps.service.db import is_neutralized
+
+        return bool(self.sp_neutralized or self._sp_owner().sp_neutralized or is_neutralized(self.env.cr))
+
+    def _sp_sandbox_offer(self, message) -> RedirectWarning:
+        return RedirectWarning(message, button_text=_("Use an Amazon Sandbox"), action={
+            "type": "ir.actions.act_window", "res_model": "amazon.spapi.sandbox", "view_mode": "form",
+            "target": "new", "name": _("Use an Amazon Sandbox"), "context": {"default_account_id": self.id}})
+
+    def action_sp_use_sandbox(self):
+        """The staging banner's button: the sandbox wizard for this account."""
+        self.ensure_one()
+        self._sp_check_admin()
+        return {"type": "ir.actions.act_window", "res_model": "amazon.spapi.sandbox", "view_mode": "form",
+                "target": "new", "name": _("Use an Amazon Sandbox"), "context": {"default_account_id": self.id}}
+
     def _sp_consent_url(self, started_by="admin", link=None) -> str:
         """The Seller Central consent page for this account, with a fresh signed state."""
         self.ensure_one()
+        self._sp_check_staging()
         if self.sp_parent_id:
             raise UserError(_("%(account)s uses the authorization of %(parent)s: link %(parent)s instead.",
                               account=self.name, parent=self.sp_parent_id.name))
@@ -36,6 +65,14 @@ class AmazonAccount(models.Model):
                               "the refresh token from Seller Central.", app.name))
         if not self.base_marketplace_id:
             raise UserError(_("Choose the home marketplace of %s first.", self.name))
+        if not app.sudo().client_secret:
+            # found now, not after the seller signed in at Amazon (a copy cannot read the original's)
+            message = _("The client secret of %s cannot be read in this database (missing, or encrypted by the "
+                        "database it was copied from): enter it again on the application.", app.name)
+            if self._sp_on_staging():  # here the sandbox hands its application over again
+                raise self._sp_sandbox_offer(message + " " + _("Or take the sandbox's application again: "
+                                                               "Use an Amazon Sandbox."))
+            raise UserError(message)
         state = self.env["amazon.spapi.consent"]._start(self, started_by=started_by, link=link)
         return endpoints.endpoints(self.env).consent_url(
             self.base_marketplace_id.api_ref, app.application_id, state,
@@ -51,6 +88,7 @@ class AmazonAccount(models.Model):
         """Copy Connect Link: a single-use link for the Amazon account owner (not an ERP user)."""
         self.ensure_one()
         self._sp_check_admin()
+        self._sp_check_staging()
         if not self.spapi_app_id or self.spapi_app_id.kind != "public":
             raise UserError(_("Connect links need a public SP-API application on %s.", self.name))
         url = self.env["amazon.spapi.connect.link"]._create_for(self)

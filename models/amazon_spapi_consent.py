@@ -46,6 +46,13 @@ class AmazonSpapiConsent(models.Model):
     @api.model
     def _consume(self, state: str):
         """Check a returned state and mark its attempt used; returns the attempt or raises StateError."""
+        started_in = oauth_state.peek(state).get("db")
+        if started_in != self.env.cr.dbname:
+            # a copy has its own database.secret: say where it started rather than "bad signature"
+            raise oauth_state.StateError(_(
+                "this authorization was started in the database %(started)s, but this browser is using "
+                "%(current)s. Nothing was changed: open %(started)s and start Link with Amazon again there.",
+                started=str(started_in)[:63], current=self.env.cr.dbname))
         payload = oauth_state.verify(self._secret(), state)
         attempt = self.sudo().browse(payload["attempt"]).exists()
         if not attempt or attempt.account_id.id != payload["account"]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import socket
 import sys
+from pathlib import Path
 
 from coquiapps.cli.main import setup
 
@@ -15,6 +16,15 @@ SANDBOX_PORT = 8111
 HTTP_PORT = 8069
 BASE_URL = f"http://127.0.0.1:{HTTP_PORT}"
 DEMO_FEED_QUEUE, DEMO_FEED_PROCESSING = 5, 10   # sandbox seconds a feed waits, then is processed
+
+
+LINK_STEPS = """\
+  1. Sales > Amazon > Accounts > "Amazon US (MWS)": it is marked "MWS retired".
+  2. Click "Move to Selling Partner API", choose "Amazon sandbox (public app)", keep "Link with Amazon now".
+  3. At the sandbox's consent page, sign in with the seller above and confirm."""
+LINKED_STEPS = """\
+  1-3. Sales > Amazon > Accounts > "Amazon US (MWS)" is already linked (a previous run of make demo):
+     it says "Connected". To link again, click "Link with Amazon" and sign in with the seller above."""
 
 
 def _port_free(port: int) -> bool:
@@ -41,6 +51,8 @@ def prepare(dbname: str, sandbox_url: str, state: dict) -> dict:
         env = Environment(cr, SUPERUSER_ID, {}, registry=Registry.get(dbname))
         params = env["ir.config_parameter"]
         params.set_param("web.base.url", BASE_URL)
+        # a staging copy of this database takes the sandbox's app again from here (Use an Amazon Sandbox)
+        params.set_param("sale_amazon_spapi.sandbox_url", sandbox_url)
         endpoints = state["endpoints"]
         params.set_param("sale_amazon_spapi.lwa_token_url", endpoints["lwa_token"])
         params.set_param("sale_amazon_spapi.consent_base_url", endpoints["consent_base"])
@@ -54,9 +66,10 @@ def prepare(dbname: str, sandbox_url: str, state: dict) -> dict:
         # the sandbox issues its secrets when it starts: today is the true issue date here
         app.write(values) if app else App.create({**values, "secret_issued_on": fields.Date.today()})
         # the demo seller of the MWS era is the sandbox's North-America seller
-        env["amazon.account"].search([("name", "=", "Amazon US (MWS)")]).write(
-            {"seller_key": seller["selling_partner_id"]})
-    return {"seller": seller}
+        account = env["amazon.account"].search([("name", "=", "Amazon US (MWS)")])
+        account.write({"seller_key": seller["selling_partner_id"]})
+        linked = bool(account) and account.sp_state == "connected"
+    return {"seller": seller, "linked": linked}
 
 
 def seed_sandbox(sandbox_url: str, seller: dict) -> None:
@@ -88,7 +101,9 @@ def main(argv: list[str] | None = None) -> int:
     discovery.discover(config.current().addons_paths)
     from coquiapps.addons.sale_amazon_spapi.tests.amazon_sandbox import Sandbox, serve
     _say(f"... using {postgres.describe()}")
-    sandbox = serve(Sandbox(seed=1), host="127.0.0.1", port=SANDBOX_PORT)
+    # the sandbox's world (apps, sellers, links, orders) is kept here: links survive a restart
+    sandbox_dir = Path(config.current().data_dir) / "amazon-sandbox"
+    sandbox = serve(Sandbox(seed=1, data_dir=sandbox_dir), host="127.0.0.1", port=SANDBOX_PORT)
     import requests
 
     state = requests.get(f"{sandbox.url}/_sandbox/state", timeout=10).json()
@@ -99,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     info = prepare(dbname, sandbox.url, state)
     seller = info["seller"]
     seed_sandbox(sandbox.url, seller)
+    link_steps = LINKED_STEPS if info["linked"] else LINK_STEPS
     _say(f"""
 CoquiAPPs is running: {BASE_URL}/web?db={dbname}
   log in as admin / admin
@@ -107,10 +123,11 @@ Amazon sandbox (stands in for Amazon): {sandbox.url}
   seller to sign in with at the consent page: {seller['name']} ({seller['selling_partner_id']}),
   password {seller['password']}
 
+The sandbox keeps its state (apps, sellers, links, orders) in {sandbox_dir}:
+  a link made before a restart of make demo still works after it.
+
 What to try:
-  1. Sales > Amazon > Accounts > "Amazon US (MWS)": it is marked "MWS retired".
-  2. Click "Move to Selling Partner API", choose "Amazon sandbox (public app)", keep "Link with Amazon now".
-  3. At the sandbox's consent page, sign in with the seller above and confirm.
+{link_steps}
   4. Back on the account, click "Sync Orders": new orders arrive every minute; none from before the move
      is imported twice. Apps (remove the "Apps" filter, search "Amazon") shows the patch installed.
   5. Open one of these orders (Sales > Amazon > Orders), click "Delivery", choose a Carrier (e.g. UPS),
@@ -126,7 +143,8 @@ Stop with Ctrl+C.
 
     first_master_password(config.current())
     try:
-        return server.serve("127.0.0.1", HTTP_PORT, 0, [dbname], cron=True)
+        # every database is served: the staging copy made in the database manager opens beside it
+        return server.serve("127.0.0.1", HTTP_PORT, 0, [dbname], cron=True, restrict=False)
     finally:
         sandbox.stop()
 

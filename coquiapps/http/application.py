@@ -39,6 +39,14 @@ SECURITY_HEADERS = {
 }
 
 
+class ChooseDatabase(Exception):
+    """``?db=NAME`` names a database this server does not serve (the selector says so)."""
+
+    def __init__(self, name: str):
+        super().__init__(name)
+        self.name = name
+
+
 class Application:
     """The WSGI callable serving every database of this server.
 
@@ -153,6 +161,10 @@ class Application:
             endpoint, path_args = adapter.match()
         except RequestRedirect as exc:
             return exc.get_response(httprequest.environ)
+        except ChooseDatabase as exc:
+            req.notify(f"The database {exc.name[:63]} does not exist or is not served by this server; "
+                       f"choose one below.", "danger")
+            return werkzeug.utils.redirect("/web/database/selector", 303)
         except HTTPException as exc:
             return self._http_error(req, exc)
         except Exception as exc:
@@ -253,6 +265,9 @@ class Application:
                 session.logout(keep_db=False)
                 session["db"] = wanted
             return wanted
+        if wanted:
+            # never carry on in another database than the one asked for: say so, let them choose
+            raise ChooseDatabase(wanted)
         current = session.get("db")
         if current and dbselect.matches(current, host):
             return current

@@ -214,9 +214,18 @@ class PreforkServer:
 
 
 def serve(interface: str = "127.0.0.1", port: int = 8069, workers: int = 0, dbnames=None,
-          cron: bool = True) -> int:
-    """Run the server until SIGTERM/SIGINT; the exit status."""
-    restrict_to(list(dbnames or []))
+          cron: bool = True, restrict: bool = True) -> int:
+    """Run the server until SIGTERM/SIGINT; the exit status.
+
+    ``dbnames`` are preloaded and, with ``restrict`` (``-d``), the only ones served;
+    without it every database passing the configured ``db_filter`` is served too
+    (``make demo``: its staging copies open beside it) and cron runs on all of them.
+    """
+    if restrict:
+        restrict_to(list(dbnames or []))
+    else:
+        preload_registries(dbnames)
+        dbnames = None
     if workers and workers > 0:
         return PreforkServer(interface, port, workers, dbnames, cron).run()
     return ThreadedServer(interface, port, dbnames, cron).run()

@@ -5,7 +5,8 @@ Central), ``/na|/eu|/fe/...`` (SP-API per region) and ``/_sandbox/...``
 (control, not part of Amazon's surface) and ``/_storage/feeds/...`` (the
 pre-signed feed document URLs, S3 at Amazon). Faults apply to Amazon's routes
 and the storage. State is in memory, guarded by one lock (fault sleeps happen
-outside it); feeds, documents and listings are also kept under ``data_dir``.
+outside it); with a ``data_dir`` all of it is also kept there across restarts
+(the world in ``world.json``, feeds in ``feeds.json`` and ``documents/``).
 """
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from .orders import OrderQueries
 from .render import fmt_time
 from .responses import lwa_error, request_id, sp_error
 from .usage_plans import UsagePlans
+from .world_store import WorldStore
 
 REGION_PREFIXES = {"na": "NA", "eu": "EU", "fe": "FE"}
 STORAGE_PREFIX = "/_storage/feeds/"
@@ -54,16 +56,25 @@ class Sandbox:
         self.queries = OrderQueries(self)
         self.notifications: list[dict] = []
         self.base_url: str | None = None  # set by serve(); else taken from the request
-        if populate:
+        # The world (apps, sellers, orders, authorizations) and the feeds; under data_dir if given.
+        self.world = WorldStore(self, Path(data_dir) if data_dir else None)
+        restored = self.world.load()
+        if populate and not restored:
             apps, sellers, orders = default_world(self.factory, self.clock.time())
             for app in apps:
                 self.apps[app.client_id] = app
             for seller in sellers:
                 self.sellers[seller.selling_partner_id] = seller
-            self.add_orders(orders)
-        # Feeds, documents and listings; kept under data_dir when one is given.
+            self.orders.update((order.order_id, order) for order in orders)
         self.feeds = FeedStore(self, Path(data_dir) if data_dir else None)
-        self.feeds.load()
+        # restored orders already carry what feeds did to them: replay only onto a new world
+        self.feeds.load(replay_effects=not restored)
+        self.save()
+
+    def save(self) -> None:
+        """Write the world to ``data_dir`` now (nothing without one); also done after each change."""
+        with self.lock:
+            self.world.save()
 
     # -- convenience for tests ----------------------------------------------------------
     def app(self, kind: str = "public", draft: bool = False) -> App:
@@ -82,6 +93,7 @@ class Sandbox:
         with self.lock:
             for order in orders:
                 self.orders[order.order_id] = order
+            self.save()
 
     def self_authorize(self, client_id: str, selling_partner_id: str) -> str:
         """Seller Central's "Authorize app" button for a private app: a new refresh token."""
@@ -91,8 +103,10 @@ class Sandbox:
                 raise KeyError("unknown client_id or selling_partner_id")
             if app.kind != "private":
                 raise ValueError("only private apps can be self-authorized")
-            return self.grants.issue_refresh(client_id, selling_partner_id, self.clock.time(),
-                                             public=False).token
+            token = self.grants.issue_refresh(client_id, selling_partner_id, self.clock.time(),
+                                              public=False).token
+            self.save()
+            return token
 
     def rotate_secret(self, app: App, notify: bool = True) -> str:
         """New secret valid 180 days; the old ones stay valid 7 more days at most."""
@@ -104,6 +118,7 @@ class Sandbox:
             app.secrets.append(new)
             if notify:
                 self.notifications.append(self._new_secret_notification(app, now))
+            self.save()
             return new.value
 
     def _new_secret_notification(self, app: App, now: float) -> dict:
@@ -139,6 +154,9 @@ class Sandbox:
                 response = control.handle(self, request)
         else:
             response = self._amazon(request, environ)
+        if request.method not in ("GET", "HEAD"):
+            # codes, tokens, secrets, apps, sellers, orders: what a POST/PUT/DELETE may have changed
+            self.save()
         response.headers["x-amzn-RequestId"] = rid
         return response(environ, start_response)
 

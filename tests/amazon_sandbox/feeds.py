@@ -346,9 +346,16 @@ class FeedStore:
         }
         self.data_dir.mkdir(parents=True, exist_ok=True)
         _atomic_write(self.data_dir / "feeds.json", json.dumps(state).encode())
+        # the orders feeds changed are in the world: both files move together
+        if getattr(self.sandbox, "world", None) is not None:
+            self.sandbox.world.save()
 
-    def load(self) -> None:
-        """Restore a previous run's state from ``data_dir`` (nothing there: a fresh store)."""
+    def load(self, replay_effects: bool = True) -> None:
+        """Restore a previous run's state from ``data_dir`` (nothing there: a fresh store).
+
+        ``replay_effects``: re-apply the feeds' order changes (orders regenerated from the
+        seed); not when the orders themselves were restored with those changes in them.
+        """
         if self.data_dir is None or not (self.data_dir / "feeds.json").exists():
             return
         state = json.loads((self.data_dir / "feeds.json").read_text())
@@ -373,7 +380,7 @@ class FeedStore:
             if document.uploaded and path.exists():
                 self.contents[document.document_id] = path.read_bytes()
         self.effects = list(state["effects"])
-        for effect in self.effects:
+        for effect in self.effects if replay_effects else ():
             self._apply(effect, record=False)
 
 

@@ -52,6 +52,7 @@ class SandboxServer:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
+        self.sandbox.save()  # the clock as it stands: a restart never runs time back
 
     def __enter__(self):
         return self

@@ -5,7 +5,7 @@ import logging
 import math
 
 from coquiapps import fields, http
-from coquiapps.exceptions import AccessError, UserError
+from coquiapps.exceptions import AccessError, RedirectWarning, UserError
 from coquiapps.http import request
 from coquiapps.service import call_policy
 from coquiapps.tools.translate import _, translate
@@ -122,8 +122,13 @@ class WebAction(http.Controller):
             request.cr.rollback()
             message = exc.args[0] if exc.args else str(exc)
             still = Model.browse(record.id).exists() if record else Model.browse()
+            fix = None
+            if isinstance(exc, RedirectWarning) and exc.action:
+                # the error offers its way out: a button to the action that fixes it
+                fix = {"label": exc.button_text or _("Fix"),
+                       "url": actions.follow(env, exc.action, still, action["ref"], back)}
             return self._render_form(action, Model, still, back, error=str(message),
-                                     submitted=form, field_errors=field_errors, status=422)
+                                     submitted=form, field_errors=field_errors, status=422, fix=fix)
 
     def _run_button(self, view, record, button: str, action: dict):
         kind, _sep, name = button.partition(":")
@@ -143,7 +148,7 @@ class WebAction(http.Controller):
         return {**target, "context": {**_as_dict(target.get("context")), **ctx}}
 
     def _render_form(self, action, Model, record, back, error=None, submitted=None,
-                     field_errors=None, status=200):
+                     field_errors=None, status=200, fix=None):
         view = _form_view(action, Model, record)
         view.submitted = submitted
         view.field_errors = field_errors or {}
@@ -158,7 +163,7 @@ class WebAction(http.Controller):
         title = (action.get("name") or translate(Model._description)) if wizard else (
             record.display_name if record else _("New"))
         return layout.page("web/form.html", {
-            "action": action, "record": record, "model": Model, "parts": parts, "error": error,
+            "action": action, "record": record, "model": Model, "parts": parts, "error": error, "fix": fix,
             "wizard": wizard, "title": title, "back": back, "has_editable": has_editable,
             "action_title": action.get("name") or translate(Model._description),
             "list_url": actions.list_url(action["ref"]) if "list" in action["view_modes"]

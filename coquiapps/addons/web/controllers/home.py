@@ -81,7 +81,7 @@ class Home(http.Controller):
         dbs = self._databases()
         return request.render("web/selector.html", {
             "databases": dbs, "redirect": actions.safe_back(redirect),
-            "list_db": config.current().get("list_db"), "notices": []})
+            "list_db": config.current().get("list_db"), "notices": request.pop_notices()})
 
     @http.route("/web/menu/<int:menu_id>", type="http", auth="user")
     def open_menu(self, menu_id):
