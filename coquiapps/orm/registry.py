@@ -7,7 +7,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Mapping
 
-from coquiapps.orm import fields
+from coquiapps.orm import fields, inherits
 from coquiapps.orm.models import BaseModel, MetaModel
 
 _logger = logging.getLogger(__name__)
@@ -153,6 +153,9 @@ class Registry(Mapping):
         self.models = built
         for model_cls in built.values():
             self._setup_fields(model_cls)
+        delegated: set[str] = set()
+        for model_cls in built.values():
+            inherits.setup_inherited_fields(self, model_cls, delegated)
         for model_cls in built.values():
             for field in model_cls._fields.values():
                 _complete_related(self, model_cls, field)

@@ -7,6 +7,8 @@
     "data": [
         "data/res_groups.xml",
         "data/res_currency.xml",
+        "data/res.country.csv",
+        "data/res.country.state.csv",
         "data/res_company.xml",
         "data/res_users.xml",
         "data/res_lang.xml",

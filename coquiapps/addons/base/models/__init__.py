@@ -1,5 +1,6 @@
 from . import (  # noqa: F401
     ir_actions,
+    ir_actions_report,
     ir_config_parameter,
     ir_cron,
     ir_model,
@@ -11,6 +12,7 @@ from . import (  # noqa: F401
     ir_ui_menu,
     ir_ui_view,
     res_company,
+    res_country,
     res_currency,
     res_groups,
     res_lang,

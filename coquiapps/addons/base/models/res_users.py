@@ -6,6 +6,7 @@ import os
 
 from coquiapps import api, fields, models
 from coquiapps.exceptions import AccessError, UserError
+from coquiapps.orm import inherits
 
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
@@ -34,10 +35,11 @@ class ResUsers(models.Model):
     _name = "res.users"
     _description = "User"
     _order = "name, login"
+    # as in Odoo, a user carries its contact's fields (email, comment, child_ids, image_1920...)
+    _inherits = {"res.partner": "partner_id"}
 
     partner_id = fields.Many2one("res.partner", "Related Partner", required=True, ondelete="restrict")
     name = fields.Char(related="partner_id.name", readonly=False, store=True)
-    email = fields.Char(related="partner_id.email", readonly=False)
     login = fields.Char(required=True, help="Used to log into the system")
     password = fields.Char(compute="_compute_password", inverse="_set_password", password=True,
                            copy=False, help="Write-only: stored as a salted scrypt hash")
@@ -51,8 +53,18 @@ class ResUsers(models.Model):
                                  default=lambda self: self.env.company.id if self.env.uid else False)
     company_ids = fields.Many2many("res.company", "res_company_users_rel", "user_id", "cid", "Companies")
     login_date = fields.Datetime("Latest Login", readonly=True)
+    state = fields.Selection([("new", "Never Connected"), ("active", "Confirmed")], "Status",
+                             compute="_compute_state", store=True)
+    action_id = fields.Many2one("ir.actions.actions", "Home Action", ondelete="set null",
+                                help="If specified, this action will be opened at log on for this user, "
+                                     "in addition to the standard menu.")
 
     _sql_constraints = [("login_key", "UNIQUE (login)", "You can not have two users with the same login!")]
+
+    @api.depends("login_date")
+    def _compute_state(self):
+        for user in self:
+            user.state = "active" if user.login_date else "new"
 
     def _compute_password(self):
         for user in self:
@@ -68,11 +80,15 @@ class ResUsers(models.Model):
     def create(self, vals_list):
         self.check_access_rights("create")  # before the partners are made as superuser
         single = isinstance(vals_list, dict)
-        vals_list = [vals_list] if single else vals_list
-        for vals in vals_list:
+        vals_list = [vals_list] if single else list(vals_list)
+        for index, vals in enumerate(vals_list):
             if not vals.get("partner_id"):
-                vals["partner_id"] = self.env["res.partner"].sudo().create(
-                    {"name": vals.get("name") or vals.get("login"), "email": vals.get("email")}).id
+                # the contact is made from the values given for its fields (name, email, comment...)
+                own, delegated = inherits.split_values(self, vals)
+                partner_vals = delegated.get("partner_id", {})
+                partner_vals["name"] = partner_vals.get("name") or vals.get("login")
+                vals = vals_list[index] = {**own, "partner_id": self.env["res.partner"].sudo().create(
+                    partner_vals).id}
             if vals.get("company_id") and not vals.get("company_ids"):
                 vals["company_ids"] = [(6, 0, [vals["company_id"]])]
         users = super().create(vals_list)
@@ -138,7 +154,9 @@ class ResUsers(models.Model):
             throttle.login_failed(dbname, account)
             raise AccessError("Wrong login/password")
         throttle.login_succeeded(dbname, account)
-        self.env.cr.execute("UPDATE res_users SET login_date = now() at time zone 'UTC' WHERE id = %s", (row[0],))
+        # the status follows the first login (stored: searchable, as Odoo's is)
+        self.env.cr.execute("UPDATE res_users SET login_date = now() at time zone 'UTC', state = 'active' "
+                            "WHERE id = %s", (row[0],))
         return row[0]
 
     @api.model
