@@ -129,7 +129,7 @@ def _argument(env, model, name: str, world, relay_url: str):
         "new_password": "attacker-password", "amount": 1.005, "model": "res.users", "view_type": "form",
         "text": CSV, "func": "name", "ids": [admin.id], "user": SUPERUSER_ID, "env": SUPERUSER_ID,
         "company": admin.company_id.id, "flag": True, "fnames": ["name"], "uid": admin.id, "password": "admin",
-        "name": "probe", "force": True,
+        "name": "probe", "force": True, "docids": [admin.id],
     }
     if name not in values:
         raise AssertionError(f"no plausible value for parameter {name!r} of {model._name}: add one here")

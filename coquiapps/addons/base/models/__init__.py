@@ -19,4 +19,5 @@ from . import (  # noqa: F401
     res_notice,
     res_partner,
     res_users,
+    res_users_apikeys,
 )

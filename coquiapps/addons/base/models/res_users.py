@@ -53,6 +53,7 @@ class ResUsers(models.Model):
                                  default=lambda self: self.env.company.id if self.env.uid else False)
     company_ids = fields.Many2many("res.company", "res_company_users_rel", "user_id", "cid", "Companies")
     login_date = fields.Datetime("Latest Login", readonly=True)
+    api_key_ids = fields.One2many("res.users.apikeys", "user_id", "API Keys")
     state = fields.Selection([("new", "Never Connected"), ("active", "Confirmed")], "Status",
                              compute="_compute_state", store=True)
     action_id = fields.Many2one("ir.actions.actions", "Home Action", ondelete="set null",
@@ -135,13 +136,17 @@ class ResUsers(models.Model):
         return self.env.cr.fetchone() is not None
 
     @api.model
-    def _login(self, login: str, password: str) -> int:
+    def _login(self, login: str, password: str, interactive: bool = True) -> int:
         """The uid of the active user with this login and password; AccessError otherwise.
 
         Every login path comes here: failures are throttled per account and per
-        client address and logged (:mod:`coquiapps.service.throttle`).
+        client address and logged (:mod:`coquiapps.service.throttle`). Outside
+        an interactive session (RPC ``authenticate``) one of the user's API
+        keys stands for the password, as in Odoo.
         """
         from coquiapps.service import throttle
+
+        from . import res_users_apikeys as apikeys
 
         self.env.cr.execute(
             "SELECT id, password_crypt FROM res_users WHERE login = %s AND active", (login,))
@@ -150,7 +155,9 @@ class ResUsers(models.Model):
         # an unknown "login" is often a password typed in the wrong field: kept only as a digest
         account = f"uid:{row[0]}" if row else "unknown:" + hashlib.sha256(str(login).encode()).hexdigest()[:16]
         throttle.check_login(dbname, account, self.env.cr)
-        if not row or not password or not verify_password(password, row[1]):
+        if not row or not password or not (
+                verify_password(password, row[1])
+                or (not interactive and apikeys.key_user(self.env.cr, password, uid=row[0]))):
             throttle.login_failed(dbname, account)
             raise AccessError("Wrong login/password")
         throttle.login_succeeded(dbname, account)

@@ -1,1 +1,1 @@
-from . import action, database, dataset, home, preferences, session  # noqa: F401
+from . import action, binary, database, dataset, home, preferences, session  # noqa: F401
