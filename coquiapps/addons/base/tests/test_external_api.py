@@ -101,3 +101,20 @@ def test_company_logo_is_served(server, db, api):
     api("res.company", "write", [company], {"logo": base64.b64encode(gif).decode()})
     with urllib.request.urlopen(f"{server}/logo.png?dbname={db}", timeout=30) as answer:
         assert answer.headers["Content-Type"] == "image/gif" and answer.read() == gif
+
+
+def test_odoorpc_reads_base_models(server, db):
+    """OdooRPC as an admin's script uses it: the user's contact fields, countries, actions."""
+    odoorpc = pytest.importorskip("odoorpc")
+    host, port = server.removeprefix("http://").split(":")
+    odoo = odoorpc.ODOO(host, port=int(port), timeout=120)
+    odoo.login(db, "admin", "admin")
+    user = odoo.env.user
+    [row] = odoo.execute("res.users", "read", [user.id], ["partner_id"])
+    partner = odoo.execute("res.partner", "read", [row["partner_id"][0]], ["email", "comment"])[0]
+    assert user.email == partner["email"] and user.comment == partner["comment"]
+    assert user.state == "active" and user.child_ids.ids == []
+    japan = odoo.env["res.country"].search([("code", "=", "JP")])
+    assert odoo.env["res.country"].read(japan, ["phone_code"])[0]["phone_code"] == 81
+    kinds = {a["type"] for a in odoo.env["ir.actions.actions"].search_read([], ["type"])}
+    assert "ir.actions.act_window" in kinds
