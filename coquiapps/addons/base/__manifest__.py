@@ -16,6 +16,7 @@
         "data/ir_cron.xml",
         "security/ir.model.access.csv",
         "security/ir_rule.xml",
+        "data/base_upgrade.xml",
         "views/base_menus.xml",
         "views/ir_module_views.xml",
         "views/res_views.xml",

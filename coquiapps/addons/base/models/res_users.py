@@ -67,6 +67,12 @@ class ResUsers(models.Model):
         for user in self:
             user.state = "active" if user.login_date else "new"
 
+    @api.model
+    def _init_state(self) -> None:
+        """Fill ``state`` where the column was just added (a stored compute is not run for old rows)."""
+        self.env.cr.execute("UPDATE res_users SET state = CASE WHEN login_date IS NULL THEN 'new' ELSE 'active' END "
+                            "WHERE state IS NULL")
+
     def _compute_password(self):
         for user in self:
             user.password = False

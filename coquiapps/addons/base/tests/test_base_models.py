@@ -86,6 +86,18 @@ def test_every_action_is_an_ir_actions_actions_of_the_same_id(base_env):
     assert report.binding_type == "report" and report.report_type == "qweb-pdf"
 
 
+def test_actions_of_older_databases_get_their_shared_row(base_env):
+    window = base_env.ref("base.action_res_users")
+    cr = base_env.cr
+    cr.execute("DELETE FROM ir_actions WHERE id = %s", (window.id,))  # as before ir_actions existed
+    cr.execute("SELECT setval('ir_actions_id_seq', 1)")
+    base_env["ir.actions.actions"]._sync_action_ids()
+    assert base_env["ir.actions.actions"].browse(window.id).type == "ir.actions.act_window"
+    fresh = base_env["ir.actions.act_url"].create({"name": "After", "url": "/web"})
+    cr.execute("SELECT max(id) FROM ir_actions_act_window")
+    assert fresh.id > cr.fetchone()[0]
+
+
 def test_report_rendering_fails_with_a_clear_error(base_env):
     report = base_env["ir.actions.report"].create({"name": "Partner Card", "model": "res.partner",
                                                    "report_name": "base.partner_card"})
