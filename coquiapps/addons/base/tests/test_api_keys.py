@@ -7,6 +7,7 @@ import json
 import re
 import urllib.request
 import xmlrpc.client
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +16,8 @@ from coquiapps.orm import SUPERUSER_ID, Environment, Registry
 from coquiapps.service import throttle
 from coquiapps.testing import databases
 from coquiapps.testing.browser import MARKS, chromium, login, served_app
+
+OUTPUT = Path(__file__).resolve().parents[4] / "test-output" / "base"
 
 
 @pytest.fixture(scope="module")
@@ -165,7 +168,7 @@ def test_make_use_and_revoke_a_key_in_preferences(browser, server, db):
         page.fill(".o_api_key_new input[name=password]", "wrong password")
         page.click(".o_api_key_new button[type=submit]")
         page.wait_for_url(f"{server}/web/preferences")
-        assert page.locator(".o_notice, .alert-danger").first.is_visible()
+        assert page.locator(".o_notice_danger").first.is_visible()
         assert page.locator(".o_api_key").count() == 0
 
         page.fill(".o_api_key_new input[name=name]", "Browser script")
@@ -173,6 +176,8 @@ def test_make_use_and_revoke_a_key_in_preferences(browser, server, db):
         page.click(".o_api_key_new button[type=submit]")
         key = page.locator(".o_api_key_value").inner_text().strip()
         assert re.fullmatch(r"[0-9a-f]{40}", key)
+        OUTPUT.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(OUTPUT / "api_key_shown_once.png"), full_page=True)
         assert page.locator(".o_api_key_name").all_inner_texts() == ["Browser script"]
         admin = proxy(server, "common").authenticate(db, "admin", key, {})
         assert admin and proxy(server, "object").execute_kw(db, admin, key, "res.users", "read", [[admin]],

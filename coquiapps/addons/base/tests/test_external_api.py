@@ -83,6 +83,22 @@ def test_actions_and_reports(api):
         api("ir.actions.report", "_render_qweb_pdf", "base.card", [1])
 
 
+def test_home_action_opens_at_login(server, db, api):
+    from coquiapps.testing.http_session import HttpSession
+
+    [group] = api("ir.model.data", "search_read", [["module", "=", "base"], ["name", "=", "group_user"]],
+                  fields=["res_id"])
+    uid = api("res.users", "create", {"name": "Homer", "login": "homer", "password": "homer-password-1",
+                                      "groups_id": [[6, 0, [group["res_id"]]]]})
+    [action] = api("ir.actions.act_window", "search", [["res_model", "=", "res.users"]], limit=1)
+    api("res.users", "write", [uid], {"action_id": action})
+    client = HttpSession(server)
+    token = client.token(f"/web/login?db={db}")
+    status, headers, _page = client.request("POST", "/web/login", {
+        "login": "homer", "password": "homer-password-1", "redirect": "/web", "csrf_token": token})
+    assert status == 303 and headers["Location"].endswith(f"/web/action/{action}")
+
+
 def test_language_install_wizard_over_rpc(api):
     wizard = api("base.language.install", "create", {"lang_ids": [[6, 0, api("res.lang", "search",
                  [["code", "=", "fr_FR"], ["active", "=", False]])]]})
