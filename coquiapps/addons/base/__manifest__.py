@@ -1,6 +1,6 @@
 {
     "name": "Base",
-    "version": "1.3",
+    "version": "1.4",
     "summary": "The kernel of CoquiAPPs: models, users, groups, companies, modules",
     "category": "Hidden",
     "depends": [],

@@ -42,7 +42,8 @@ class ResPartner(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         single = isinstance(vals_list, dict)
-        vals_list = [self._with_country(v) for v in ([vals_list] if single else vals_list)]
+        codes: dict[str, int | bool] = {}  # an Amazon import creates many partners of few countries
+        vals_list = [self._with_country(v, codes) for v in ([vals_list] if single else vals_list)]
         records = super().create(vals_list)
         return records[0] if single else records
 
@@ -50,7 +51,7 @@ class ResPartner(models.Model):
         self._check_users_partners()
         return super().write(self._with_country(vals))
 
-    def _with_country(self, vals: dict) -> dict:
+    def _with_country(self, vals: dict, codes: dict | None = None) -> dict:
         """``vals`` with country_id and country_code agreeing, whichever of the two was given.
 
         A state given alone brings its country, as in Odoo's address form.
@@ -63,9 +64,11 @@ class ResPartner(models.Model):
             vals["country_code"] = country.code if country else False
         elif vals.get("country_code"):
             code = str(vals["country_code"]).strip().upper()
-            country = self.env["res.country"].sudo().search([("code", "=", code)], limit=1)
+            codes = {} if codes is None else codes
+            if code not in codes:
+                codes[code] = self.env["res.country"].sudo().search([("code", "=", code)], limit=1).id or False
             vals["country_code"] = code
-            vals["country_id"] = country.id or False
+            vals["country_id"] = codes[code]
         elif "country_code" in vals:
             vals["country_id"] = False
         return vals
