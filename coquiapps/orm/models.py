@@ -16,7 +16,7 @@ from collections import defaultdict
 import psycopg2.errors
 from psycopg2 import sql
 
-from coquiapps.orm import fields
+from coquiapps.orm import fields, inherits
 from coquiapps.orm.access import check_bound, check_operation, parse_order
 from coquiapps.orm.commands import Command
 from coquiapps.orm.domain import Compiler, DomainError
@@ -65,6 +65,7 @@ class BaseModel(metaclass=MetaModel):
     _register = False
     _name: str | None = None
     _inherit: str | list | tuple = ()
+    _inherits: dict[str, str] = {}  # parent model -> many2one delegating to it (see orm.inherits)
     _description: str | None = None
     _order = "id"
     _rec_name: str | None = None
@@ -640,6 +641,9 @@ class BaseModel(metaclass=MetaModel):
         self.check_access_rights("create")
         if not self._auto:
             raise UserError(f"{self._name} is abstract and has no records")
+        for vals in vals_list:
+            self._check_field_names(vals)
+        vals_list = inherits.prepare_create(self, vals_list)
         cr = self.env.cr
         now = fields.Datetime.now()
         rows, deferred = [], []
@@ -760,6 +764,7 @@ class BaseModel(metaclass=MetaModel):
         self.check_access_rights("write")
         self.check_access_rule("write")
         self._check_field_groups(list(vals), "write")
+        vals = inherits.write_parents(self, vals)
         columns, x2many, inverse = {}, {}, {}
         for name, value in vals.items():
             field = self._fields[name]

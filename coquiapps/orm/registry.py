@@ -7,7 +7,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Mapping
 
-from coquiapps.orm import fields, manual
+from coquiapps.orm import fields, inherits, manual
 from coquiapps.orm.models import BaseModel, MetaModel
 
 _logger = logging.getLogger(__name__)
@@ -159,6 +159,9 @@ class Registry(Mapping):
             self._setup_fields(model_cls)
         if self.manual:
             manual.add_fields(self, self.manual)
+        delegated: set[str] = set()
+        for model_cls in built.values():
+            inherits.setup_inherited_fields(self, model_cls, delegated)
         for model_cls in built.values():
             for field in model_cls._fields.values():
                 _complete_related(self, model_cls, field)

@@ -17,7 +17,8 @@ def version() -> dict:
 def authenticate(db: str, login: str, password: str, user_agent_env=None, host: str | None = None) -> int | bool:
     """The uid of the active user ``login`` with ``password`` in ``db``, or False.
 
-    The login date is recorded. A database that does not exist (or that the
+    The login date is recorded. An API key of the user stands for the
+    password (not at the web login form). A database that does not exist (or that the
     server's ``db_filter`` hides) gives False too, as a wrong password does.
     """
     from coquiapps import sql_db
@@ -30,7 +31,7 @@ def authenticate(db: str, login: str, password: str, user_agent_env=None, host: 
     try:
         with sql_db.cursor(db) as cr:
             env = Environment(cr, SUPERUSER_ID, {}, registry=Registry.get(db).check_signaling(cr))
-            uid = env["res.users"]._login(login, password)
+            uid = env["res.users"]._login(login, password, interactive=False)  # API keys welcome
     except TooManyAttempts:
         raise  # "try again in N s" says more than False
     except AccessError:

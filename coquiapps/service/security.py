@@ -27,11 +27,12 @@ def _digest(password: str) -> bytes:
 
 
 def check_credentials(cr, dbname: str, uid: int, password: str) -> None:
-    """Raise :class:`AccessDenied` unless ``password`` is the one of active user ``uid``.
+    """Raise :class:`AccessDenied` unless ``password`` is the password or an API key of active user ``uid``.
 
     Failures are throttled per user and per client address (:mod:`~coquiapps.service.throttle`).
     """
     from coquiapps.addons.base.models.res_users import verify_password
+    from coquiapps.addons.base.models.res_users_apikeys import key_user
     from coquiapps.service import throttle
 
     if not isinstance(uid, int) or isinstance(uid, bool) or not isinstance(password, str) or not password:
@@ -47,6 +48,9 @@ def check_credentials(cr, dbname: str, uid: int, password: str) -> None:
     account = f"uid:{uid}"
     throttle.check_login(dbname, account, cr)
     if known is not None and hmac.compare_digest(known, digest):
+        return
+    # a key is looked up by its prefix first: a script using one pays no password hash per call
+    if key_user(cr, password, uid=uid) == uid:
         return
     if not verify_password(password, row[0]):
         throttle.login_failed(dbname, account)

@@ -131,6 +131,7 @@ def _argument(env, model, name: str, world, relay_url: str):
         "text": CSV, "func": "name", "ids": [admin.id], "user": SUPERUSER_ID, "env": SUPERUSER_ID,
         "company": admin.company_id.id, "flag": True, "fnames": ["name"], "uid": admin.id, "password": "admin",
         "name": "probe", "force": True, "groupby": ["id"], "module": "base", "xml_id": "group_system",
+        "docids": [admin.id],
     }
     if name not in values:
         raise AssertionError(f"no plausible value for parameter {name!r} of {model._name}: add one here")

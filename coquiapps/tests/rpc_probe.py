@@ -30,9 +30,9 @@ from coquiapps.orm import SUPERUSER_ID, Environment, Registry
 AMAZON_URL_KEYS = ("sale_amazon_spapi.lwa_token_url", "sale_amazon_spapi.endpoint_na",
                    "sale_amazon_spapi.endpoint_eu", "sale_amazon_spapi.endpoint_fe",
                    "sale_amazon_spapi.consent_base_url")
-#: columns whose change is not the caller's doing: signing in stamps ``login_date``;
-#: a sequence's counter is checked apart (see :func:`sequence_total`)
-IGNORED_COLUMNS = {"res_users": ("login_date",), "ir_sequence": ("number_next",)}
+#: columns whose change is not the caller's doing: signing in stamps ``login_date`` (and the
+#: first sign-in turns ``state`` active); a sequence's counter is checked apart (see :func:`sequence_total`)
+IGNORED_COLUMNS = {"res_users": ("login_date", "state"), "ir_sequence": ("number_next",)}
 
 
 # -- a relay standing in for Amazon: it records what reaches it ------------------------------

@@ -19,19 +19,40 @@ def _missing(name: str) -> Response:
     return lwa_error(400, "invalid_request", f"The request is missing a required parameter : {name}")
 
 
+def _parameters(request: Request) -> dict[str, str] | Response:
+    """The request's parameters: a form body, or a JSON object as Amazon's own SDK clients post.
+
+    LWA reads both (Java/C# ``LWAClient`` and npm ``amazon-sp-api`` send
+    ``application/json``); a JSON body that is not an object of strings is
+    refused as Amazon does, with ``invalid_request``.
+    """
+    if request.mimetype != "application/json":
+        return {name: value for name, value in request.form.items()}
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return lwa_error(400, "invalid_request", "The request body is not a valid JSON object")
+    # numbers are accepted as their text; any other non-string value counts as missing
+    return {name: value if isinstance(value, str) else str(value)
+            for name, value in body.items()
+            if isinstance(value, str) or (isinstance(value, int | float) and not isinstance(value, bool))}
+
+
 def token_endpoint(sandbox: Sandbox, request: Request) -> Response:
-    form = request.form
+    form = _parameters(request)
+    if isinstance(form, Response):
+        sandbox.calls.record_lwa("(none)", "(none)", form.status_code)
+        return form
     grant_type = form.get("grant_type", "")
     client_id = form.get("client_id", "")
-    response = _token(sandbox, request, grant_type, client_id)
+    response = _token(sandbox, request, form, grant_type, client_id)
     sandbox.calls.record_lwa(grant_type or "(none)", client_id or "(none)", response.status_code)
     return response
 
 
-def _token(sandbox: Sandbox, request: Request, grant_type: str, client_id: str) -> Response:
+def _token(sandbox: Sandbox, request: Request, form: dict[str, str], grant_type: str,
+           client_id: str) -> Response:
     if request.method != "POST":
         return lwa_error(400, "invalid_request", "The request method must be POST")
-    form = request.form
     if not grant_type:
         return _missing("grant_type")
     if grant_type not in GRANT_TYPES:

@@ -7,6 +7,8 @@
     "data": [
         "data/res_groups.xml",
         "data/res_currency.xml",
+        "data/res.country.csv",
+        "data/res.country.state.csv",
         "data/res_company.xml",
         "data/res_users.xml",
         "data/res_lang.xml",
@@ -14,6 +16,7 @@
         "data/ir_cron.xml",
         "security/ir.model.access.csv",
         "security/ir_rule.xml",
+        "data/base_upgrade.xml",
         "views/base_menus.xml",
         "views/ir_module_views.xml",
         "views/res_views.xml",

@@ -1,5 +1,6 @@
 from . import (  # noqa: F401
     ir_actions,
+    ir_actions_report,
     ir_attachment,
     ir_config_parameter,
     ir_cron,
@@ -12,10 +13,12 @@ from . import (  # noqa: F401
     ir_ui_menu,
     ir_ui_view,
     res_company,
+    res_country,
     res_currency,
     res_groups,
     res_lang,
     res_notice,
     res_partner,
     res_users,
+    res_users_apikeys,
 )

@@ -12,6 +12,7 @@ class ResCompany(models.Model):
                                   default=lambda self: self.env.ref("base.USD", raise_if_not_found=False))
     sequence = fields.Integer(default=10)
     email = fields.Char()
+    logo = fields.Binary("Company Logo", help="Shown by /web/binary/company_logo (and /logo.png).")
     active = fields.Boolean(default=True)
 
     def create(self, vals_list):

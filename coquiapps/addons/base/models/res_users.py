@@ -6,6 +6,7 @@ import os
 
 from coquiapps import api, fields, models
 from coquiapps.exceptions import AccessDenied, AccessError, UserError
+from coquiapps.orm import inherits
 
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
@@ -34,10 +35,11 @@ class ResUsers(models.Model):
     _name = "res.users"
     _description = "User"
     _order = "name, login"
+    # as in Odoo, a user carries its contact's fields (email, comment, child_ids, image_1920...)
+    _inherits = {"res.partner": "partner_id"}
 
     partner_id = fields.Many2one("res.partner", "Related Partner", required=True, ondelete="restrict")
     name = fields.Char(related="partner_id.name", readonly=False, store=True)
-    email = fields.Char(related="partner_id.email", readonly=False)
     login = fields.Char(required=True, help="Used to log into the system")
     password = fields.Char(compute="_compute_password", inverse="_set_password", password=True,
                            copy=False, help="Write-only: stored as a salted scrypt hash")
@@ -51,8 +53,25 @@ class ResUsers(models.Model):
                                  default=lambda self: self.env.company.id if self.env.uid else False)
     company_ids = fields.Many2many("res.company", "res_company_users_rel", "user_id", "cid", "Companies")
     login_date = fields.Datetime("Latest Login", readonly=True)
+    api_key_ids = fields.One2many("res.users.apikeys", "user_id", "API Keys")
+    state = fields.Selection([("new", "Never Connected"), ("active", "Confirmed")], "Status",
+                             compute="_compute_state", store=True)
+    action_id = fields.Many2one("ir.actions.actions", "Home Action", ondelete="set null",
+                                help="If specified, this action will be opened at log on for this user, "
+                                     "in addition to the standard menu.")
 
     _sql_constraints = [("login_key", "UNIQUE (login)", "You can not have two users with the same login!")]
+
+    @api.depends("login_date")
+    def _compute_state(self):
+        for user in self:
+            user.state = "active" if user.login_date else "new"
+
+    @api.model
+    def _init_state(self) -> None:
+        """Fill ``state`` where the column was just added (a stored compute is not run for old rows)."""
+        self.env.cr.execute("UPDATE res_users SET state = CASE WHEN login_date IS NULL THEN 'new' ELSE 'active' END "
+                            "WHERE state IS NULL")
 
     def _compute_password(self):
         for user in self:
@@ -68,11 +87,15 @@ class ResUsers(models.Model):
     def create(self, vals_list):
         self.check_access_rights("create")  # before the partners are made as superuser
         single = isinstance(vals_list, dict)
-        vals_list = [vals_list] if single else vals_list
-        for vals in vals_list:
+        vals_list = [vals_list] if single else list(vals_list)
+        for index, vals in enumerate(vals_list):
             if not vals.get("partner_id"):
-                vals["partner_id"] = self.env["res.partner"].sudo().create(
-                    {"name": vals.get("name") or vals.get("login"), "email": vals.get("email")}).id
+                # the contact is made from the values given for its fields (name, email, comment...)
+                own, delegated = inherits.split_values(self, vals)
+                partner_vals = delegated.get("partner_id", {})
+                partner_vals["name"] = partner_vals.get("name") or vals.get("login")
+                vals = vals_list[index] = {**own, "partner_id": self.env["res.partner"].sudo().create(
+                    partner_vals).id}
             if vals.get("company_id") and not vals.get("company_ids"):
                 vals["company_ids"] = [(6, 0, [vals["company_id"]])]
         users = super().create(vals_list)
@@ -119,13 +142,17 @@ class ResUsers(models.Model):
         return self.env.cr.fetchone() is not None
 
     @api.model
-    def _login(self, login: str, password: str) -> int:
+    def _login(self, login: str, password: str, interactive: bool = True) -> int:
         """The uid of the active user with this login and password; AccessDenied otherwise.
 
         Every login path comes here: failures are throttled per account and per
-        client address and logged (:mod:`coquiapps.service.throttle`).
+        client address and logged (:mod:`coquiapps.service.throttle`). Outside
+        an interactive session (RPC ``authenticate``) one of the user's API
+        keys stands for the password, as in Odoo.
         """
         from coquiapps.service import throttle
+
+        from . import res_users_apikeys as apikeys
 
         self.env.cr.execute(
             "SELECT id, password_crypt FROM res_users WHERE login = %s AND active", (login,))
@@ -134,11 +161,15 @@ class ResUsers(models.Model):
         # an unknown "login" is often a password typed in the wrong field: kept only as a digest
         account = f"uid:{row[0]}" if row else "unknown:" + hashlib.sha256(str(login).encode()).hexdigest()[:16]
         throttle.check_login(dbname, account, self.env.cr)
-        if not row or not password or not verify_password(password, row[1]):
+        if not row or not password or not (
+                verify_password(password, row[1])
+                or (not interactive and apikeys.key_user(self.env.cr, password, uid=row[0]))):
             throttle.login_failed(dbname, account)
             raise AccessDenied()  # "Access Denied", as Odoo: clients match on it
         throttle.login_succeeded(dbname, account)
-        self.env.cr.execute("UPDATE res_users SET login_date = now() at time zone 'UTC' WHERE id = %s", (row[0],))
+        # the status follows the first login (stored: searchable, as Odoo's is)
+        self.env.cr.execute("UPDATE res_users SET login_date = now() at time zone 'UTC', state = 'active' "
+                            "WHERE id = %s", (row[0],))
         return row[0]
 
     @api.model

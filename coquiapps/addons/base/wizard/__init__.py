@@ -1,1 +1,1 @@
-from . import base_module_update  # noqa: F401
+from . import base_language_install, base_module_update  # noqa: F401

@@ -1,1 +1,1 @@
-from . import action, binary, database, dataset, home, notices, preferences, session  # noqa: F401
+from . import action, binary, company_logo, database, dataset, home, notices, preferences, session  # noqa: F401

@@ -48,6 +48,9 @@ class Home(http.Controller):
             user = request.env.user
             request.session.authenticate(request.db, uid, user.sudo().login,
                                          request.env["res.users"].context_get())
+            home = user.sudo().action_id  # the user's home action opens first, as in Odoo
+            if target in ("/", "/web") and home.type == "ir.actions.act_window":
+                target = f"/web/action/{home.id}"
             return request.redirect(target)
         return layout.page("web/login.html", values)
 

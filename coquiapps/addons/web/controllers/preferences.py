@@ -1,10 +1,11 @@
-"""``/web/preferences``: the language and time zone of the logged-in user."""
+"""``/web/preferences``: the language, time zone and API keys of the logged-in user."""
 from __future__ import annotations
 
 import zoneinfo
 from functools import cache
 
 from coquiapps import http
+from coquiapps.exceptions import AccessError, UserError
 from coquiapps.http import request
 from coquiapps.tools import translate
 from coquiapps.tools.translate import _
@@ -33,11 +34,50 @@ class Preferences(http.Controller):
 
     @http.route(URL, type="http", auth="user", methods=["GET"])
     def preferences(self, **kw):
+        return self._page()
+
+    def _page(self, new_key: str | None = None, new_key_name: str = ""):
         user = request.env.user.sudo()
-        return layout.page("web/preferences.html", {
+        keys = request.env["res.users.apikeys"].sudo().search([("user_id", "=", user.id)])
+        response = layout.page("web/preferences.html", {
             "title": _("Preferences"), "langs": active_langs(request.env), "timezones": timezones(),
             "user_lang": user.lang or "en_US", "user_tz": user.tz or "",
+            "api_keys": [(key.id, key.name) for key in keys], "new_key": new_key, "new_key_name": new_key_name,
         })
+        if new_key:
+            response.headers["Cache-Control"] = "no-store"  # the key is shown this once
+        return response
+
+    @http.route(URL + "/apikeys/new", type="http", auth="user", methods=["POST"])
+    def new_api_key(self, name="", password="", **kw):
+        """Make an API key after the user confirms their password (as Odoo's "check identity")."""
+        from coquiapps.service import throttle
+
+        user = request.env.user
+        account = f"uid:{user.id}"
+        try:
+            throttle.check_login(request.db, account, request.env.cr)
+            try:
+                user._check_credentials(user.id, password or "")
+            except AccessError:
+                throttle.login_failed(request.db, account)
+                raise AccessError(_("Wrong password: the API key was not made.")) from None
+            key = request.env["res.users.apikeys"]._generate(None, name)
+        except (AccessError, UserError) as exc:
+            request.notify(str(exc), "danger")
+            return request.redirect(URL)
+        return self._page(new_key=key, new_key_name=name.strip())
+
+    @http.route(URL + "/apikeys/<int:key_id>/revoke", type="http", auth="user", methods=["POST"])
+    def revoke_api_key(self, key_id, **kw):
+        key = request.env["res.users.apikeys"].sudo().browse(key_id).exists()
+        if not key or key.user_id.id != request.env.uid:
+            request.notify(_("No such API key of yours."), "danger")
+            return request.redirect(URL)
+        name = key.name
+        request.env["res.users.apikeys"].browse(key.id).remove()  # checked again as the user
+        request.notify(_("API key %s revoked.", name), "success")
+        return request.redirect(URL)
 
     @http.route(URL, type="http", auth="user", methods=["POST"])
     def save_preferences(self, lang="", tz="", **kw):
