@@ -1,6 +1,6 @@
 {  # noqa: B018 - a manifest is a bare dict literal
     "name": "Amazon/Selling Partner API Patch",
-    "version": "17.0.1.0.0",
+    "version": "17.0.1.1.0",
     "summary": "Move the Amazon Connector from the retired MWS to the Selling Partner API",
     "description": "SP-API credentials on Amazon accounts, Amazon's OAuth consent (or a private seller app), "
                    "access tokens kept fresh by a scheduled action, orders through Orders API v2026-01-01, "

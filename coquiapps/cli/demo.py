@@ -36,6 +36,24 @@ def _say(message: str = "") -> None:
     print(message, flush=True)
 
 
+def upgrade_outdated(dbname: str) -> list[str]:
+    """Upgrade the modules of ``dbname`` whose code is newer (a demo kept from an older checkout)."""
+    from coquiapps import sql_db
+    from coquiapps.modules import loading
+    from coquiapps.orm import SUPERUSER_ID, Environment, Registry
+
+    with sql_db.cursor(dbname) as cr:
+        outdated = loading.outdated_modules(cr)
+    if not outdated:
+        return []
+    _say(f"... upgrading {', '.join(f'{n} ({old} -> {new})' for n, (old, new) in sorted(outdated.items()))} "
+         f"in {dbname!r}: the code is newer than the database")
+    with sql_db.cursor(dbname) as cr:
+        env = Environment(cr, SUPERUSER_ID, {}, registry=Registry.get(dbname))
+        loading.upgrade_modules(env, sorted(outdated))
+    return sorted(outdated)
+
+
 def prepare(dbname: str, sandbox_url: str, state: dict) -> dict:
     """Create the database if needed and point it at the sandbox; returns what to print."""
     from coquiapps import fields, sql_db
@@ -45,6 +63,8 @@ def prepare(dbname: str, sandbox_url: str, state: dict) -> dict:
     if not db.exists(dbname):
         _say(f"... creating the demo database {dbname!r} (Amazon Connector with demo data)")
         db.create_database(dbname, demo=True, modules=["sale_amazon"], progress=lambda m: _say(f"... {m}"))
+    else:
+        upgrade_outdated(dbname)
     public = next(a for a in state["apps"] if a["kind"] == "public" and not a["draft"])
     seller = next(s for s in state["sellers"] if s["region"] == "NA")
     with sql_db.cursor(dbname) as cr:

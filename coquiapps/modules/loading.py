@@ -154,6 +154,15 @@ def _version_key(version: str) -> tuple:
     return tuple(int(p) if p.isdigit() else 0 for p in version.split("."))
 
 
+def outdated_modules(cr) -> dict[str, tuple[str, str]]:
+    """Installed modules whose code is newer than what the database holds:
+    ``{name: (installed version, code version)}`` (they need ``coquiapps module upgrade``)."""
+    good, _bad = all_manifests()
+    cr.execute("SELECT name, latest_version FROM ir_module_module WHERE state = 'installed'")
+    return {name: (version, good[name].version) for name, version in cr.fetchall()
+            if version and name in good and _version_key(good[name].version) > _version_key(version)}
+
+
 # -- install / upgrade / uninstall -----------------------------------------------------
 def _installed(cr) -> dict[str, str]:
     cr.execute("SELECT name, latest_version FROM ir_module_module WHERE state = 'installed'")

@@ -77,6 +77,7 @@ class Registry(Mapping):
             depends = {name: deps for name, deps in cr.fetchall()}
             sequence = _read_sequence(cr)
             custom = manual.read_definitions(cr)
+            _warn_outdated(cr, dbname)
         order = _topological(installed, depends)
         registry = cls(dbname, order, manual=custom)
         registry.sequence = sequence
@@ -340,3 +341,15 @@ def _addons_path() -> list[str]:
 
 # used by Registry.get callers that want to know without importing BaseModel
 __all__ = ["Registry", "RegistryError", "BaseModel"]
+
+
+def _warn_outdated(cr, dbname: str) -> None:
+    """Say which modules need an upgrade: their code expects tables and columns the database lacks yet."""
+    from coquiapps.modules import loading
+
+    outdated = loading.outdated_modules(cr)
+    if outdated:
+        names = " ".join(sorted(outdated))
+        _logger.warning("database %s: modules older than their code (%s); pages may fail until you run "
+                        "`coquiapps module upgrade -d %s %s`", dbname,
+                        ", ".join(f"{n} {old} -> {new}" for n, (old, new) in sorted(outdated.items())), dbname, names)
