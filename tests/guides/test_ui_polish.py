@@ -111,7 +111,7 @@ def test_move_wizard_reads_well_counts_and_preselects_the_app(browser, server, d
         shots(page, "move wizard")
         text = page.locator(".o_dialog").inner_text()
         assert "nowas" not in text
-        assert "Moving records the moment you click it as the moment MWS syncing stops" in text
+        assert "The moment you click Move to Selling Partner API is recorded as the moment MWS syncing" in text
         assert field_text(page, "offer_count") == "3"
         assert field_text(page, "order_count") == "2"
         assert page.locator("#field_spapi_app_id").input_value() == str(app_id)
