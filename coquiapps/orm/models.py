@@ -96,10 +96,10 @@ class BaseModel(metaclass=MetaModel):
         return list(self._ids)
 
     def browse(self, ids=()):
-        if isinstance(ids, int):
-            ids = (ids,)
-        elif not ids:
+        if not ids:  # False, None, 0 and () are all empty, as in Odoo (False is an int)
             ids = ()
+        elif isinstance(ids, int):
+            ids = (ids,)
         ids = tuple(ids)
         return type(self)(self.env, ids, ids)
 

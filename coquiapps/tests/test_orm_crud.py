@@ -193,3 +193,16 @@ def test_archived_records_hidden_by_default(Order):
     Order.create({"name": "archived", "active": False})
     assert not Order.search([("name", "=", "archived")])
     assert Order.with_context(active_test=False).search([("name", "=", "archived")])
+
+
+def test_browse_false_or_none_is_empty(env):
+    """browse(False) is an empty recordset as in Odoo (False is an int in Python), and so is what it reads."""
+    for value in (False, None, 0, ()):
+        partners = env["res.partner"].browse(value)
+        assert not partners and partners.ids == []
+    assert env["res.country"].browse(False).code is False
+
+
+def test_copy_of_a_contact_without_country(env):
+    partner = env["res.partner"].create({"name": "No country"})
+    assert partner.copy().country_id.id is False

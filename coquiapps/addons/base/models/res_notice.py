@@ -71,7 +71,7 @@ class ResNotice(models.Model):
             mail["To"] = address
             body = notice.message or notice.title
             if base_url:  # where to act on it (the web client's notices, with a link to the record)
-                body += "\n\n" + _("Open your notices: %s", f"{base_url}/web/notices")
+                body += "\n\n" + _("Open your notices: %s", base_url + "/web/notices")
             mail.set_content(body)
             try:
                 with smtplib.SMTP(server, cfg.get("smtp_port") or 25, timeout=10) as smtp:
