@@ -139,7 +139,7 @@ class AmazonAccount(models.Model):
             raise UserError(_("Amazon rejected the LWA client secret of %(app)s: %(error)s",
                               app=owner.spapi_app_id.name, error=exc)) from exc
         except (RetryableError, LWAError, SPAPIError) as exc:
-            owner.sudo().write({"sp_last_error": _("Could not get an access token: %s", exc)})
+            owner._sp_set_state({"sp_last_error": _("Could not get an access token: %s", exc)})
             raise UserError(_("Amazon could not be reached to refresh the access token of %(account)s "
                               "(%(error)s); the account stays connected and will retry.",
                               account=owner.name, error=exc)) from exc
@@ -204,14 +204,21 @@ class AmazonAccount(models.Model):
                  account=self.name, error=exc)
 
     def _sp_mark_reauthorization_needed(self, exc):
-        accounts = (self | self.sp_child_ids).sudo()
-        accounts.write({"sp_state": "reauth", "sp_last_error": self._sp_reauth_message(exc)})
+        """invalid_grant: paused until the seller authorizes again (committed now, children too)."""
+        message = self._sp_reauth_message(exc)
+        self._sp_set_state(
+            {"sp_state": "reauth", "sp_state_reason": _("Amazon refused the authorization (%s)", getattr(exc, "code", None) or exc),
+             "sp_last_error": message},
+            notice=(_("Amazon: %s needs re-authorization", self.name), message, "danger", self))
         self._sp_forget_tokens()
-        self._notify_admins(_("Amazon: %s needs re-authorization", self.name),
-                            self._sp_reauth_message(exc), record=self, level="danger")
 
     def _sp_mark_success(self):
-        self._sp_owner().sudo().write({"sp_last_success": fields.Datetime.now(), "sp_last_error": False})
+        """Amazon answered: the last error is gone, and an account in error is connected again."""
+        owner = self._sp_owner()
+        values = {"sp_last_success": fields.Datetime.now(), "sp_last_error": False}
+        if owner.sp_state == "error":
+            values.update(sp_state="connected", sp_state_reason=False)
+        owner.sudo().write(values)
 
     # -- buttons and scheduled action -----------------------------------------------------------
     def action_sp_refresh_token(self):

@@ -60,9 +60,17 @@ def test_admin_consent_connects_the_account(linked):
         assert codes == set(seller["marketplace_ids"])
         env.cr.execute("SELECT sp_refresh_token FROM amazon_account WHERE id = %s", (account_id,))
         assert env.cr.fetchone()[0].startswith("enc1:")  # encrypted at rest
-    # replaying the same callback is refused and changes nothing
+    # replaying the same callback (a reload of the success page) exchanges nothing again, and says
+    # what is true: the account is connected
+    with world.env() as env:
+        authorized_on = env["amazon.account"].browse(account_id).sp_authorized_on
+    codes_exchanged = world.lwa_calls("authorization_code")
     again = callback(client, query)
-    assert page_outcome(again) == "bad_state" and "already used" in text(again)
+    assert page_outcome(again) == "connected" and "completed already" in text(again), text(again)
+    assert "Nothing was changed" not in text(again)
+    assert world.lwa_calls("authorization_code") == codes_exchanged
+    with world.env() as env:
+        assert env["amazon.account"].browse(account_id).sp_authorized_on == authorized_on
 
 
 def test_draft_app_sends_version_beta(world):
