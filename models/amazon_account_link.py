@@ -111,7 +111,7 @@ class AmazonAccount(models.Model):
             raise ConsentRefused(_("Amazon accepted the authorization but the marketplace check failed "
                                    "(%s); nothing was changed, try again.", exc)) from exc
 
-    def _sp_store_grant(self, selling_partner_id, token, participations):
+    def _sp_store_grant(self, selling_partner_id, token, participations, refreshed=False):
         values = {
             "sp_selling_partner_id": selling_partner_id, "sp_refresh_token": token.refresh_token,
             "sp_authorized_on": fields.Datetime.now(), "sp_state": "connected", "sp_state_reason": False,
@@ -125,6 +125,8 @@ class AmazonAccount(models.Model):
             values["active_marketplace_ids"] = [(4, mid) for mid in marketplace_ids]
         self.sudo().write(values)
         self._sp_forget_tokens()  # unified children follow through write()
+        if token.value and token.refresh_token:
+            self._sp_keep_access_token(token, refreshed)
 
     def _sp_participating_marketplace_ids(self, participations) -> list[int]:
         """The marketplaces (ids) the seller participates in, among the account's region."""

@@ -194,6 +194,31 @@ class AmazonAccount(models.Model):
             return found[0], None
         return found[0], token
 
+    def _sp_keep_access_token(self, token, refreshed: bool = False) -> None:
+        """Once a new grant is committed, cache the access token it came with: its expiry shows at
+        once, and the first call reuses it (``refreshed``: it came from a refresh, not a code). Written in a short transaction of its own, like every
+        token row, and only if the account still holds that grant then (a refusal rolled it back)."""
+        self.ensure_one()
+        registry, dbname, account_id = self.env.registry, self.env.cr.dbname, self.id
+
+        def keep():
+            with cursor(dbname) as cr:
+                env = Environment(cr, SUPERUSER_ID, {}, registry=registry)
+                account = env["amazon.account"].browse(account_id).exists()
+                if not account or account.sudo().sp_refresh_token != token.refresh_token:
+                    return
+                received = dt.datetime.now(dt.UTC)
+                scale = endpoints.time_scale(env)
+                expires_at = (received + (token.expires_at - received) / scale).replace(tzinfo=None)
+                cr.execute("DELETE FROM amazon_spapi_token WHERE account_id = %s", (account_id,))
+                row = env["amazon.spapi.token"].create({"account_id": account_id, "access_token": token.value,
+                                                        "refreshed_at": fields.Datetime.now(),
+                                                        "refresh_count": int(refreshed)})
+                # to the microsecond: the ORM keeps whole seconds
+                cr.execute("UPDATE amazon_spapi_token SET expires_at = %s WHERE id = %s", (expires_at, row.id))
+
+        self.env.cr.after_commit(keep)
+
     def _sp_forget_tokens(self):
         self.env.cr.execute("DELETE FROM amazon_spapi_token WHERE account_id IN %s", (tuple(self.ids) or (0,),))
 

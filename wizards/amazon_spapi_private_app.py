@@ -66,7 +66,8 @@ class AmazonSpapiPrivateApp(models.TransientModel):
         elif self.client_secret:
             app.sudo().write({"client_secret": self.client_secret, "secret_issued_on": fields.Date.today()})
         account.sudo().write({"spapi_app_id": app.id})
-        account._sp_store_grant(spid, dataclasses.replace(access, refresh_token=token_text), participations)
+        account._sp_store_grant(spid, dataclasses.replace(access, refresh_token=token_text), participations,
+                                refreshed=True)
         # stored encrypted on the app and the account now: no second copy in this row
         self.write({"client_secret": False, "refresh_token": False})
         return account._notify_client(_("%s is connected through the private application.", account.name))
