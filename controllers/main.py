@@ -76,8 +76,9 @@ class AmazonSpapiController(http.Controller):
                 return self._already_connected(issued)  # the success page, reloaded
             # forged, replayed, expired or foreign: say so, log it (never the values), change nothing
             _logger.warning("Amazon consent callback refused on %s: %s", request.db, exc)
-            return _page(_("Authorization not completed"), str(exc), "danger", 400, "bad_state",
-                         **self._next_steps(issued))
+            return _page(_("Authorization not completed"),
+                         _("This answer from Amazon cannot be used: %s. Nothing was changed.", exc),
+                         "danger", 400, "bad_state", **self._next_steps(issued))
         account = attempt.account_id
         owner = attempt.started_by == "owner"
         if error or not spapi_oauth_code or not selling_partner_id:
@@ -124,13 +125,13 @@ class AmazonSpapiController(http.Controller):
     def _next_steps(self, attempt) -> dict:
         """What the person on a refusal page can do next, and the way back."""
         if not attempt:
-            return {"hint": _("Nothing was changed. If you manage the ERP, open the Amazon account and use Link "
-                              "with Amazon; if you received a connect link, ask its sender for a new one."),
+            return {"hint": _("If you manage the ERP, open the Amazon account and use Link with Amazon; if you "
+                              "received a connect link, ask its sender for a new one."),
                     **({"back_url": "/web/action/model:amazon.account", "back_label": _("Amazon accounts")}
                        if request.uid else {})}
         account, owner = attempt.account_id, attempt.started_by == "owner"
         if not owner:
-            hint = _("Nothing was changed. Start again from the account with Link with Amazon, or send its owner "
+            hint = _("To try again, start from the account with Link with Amazon, or send the account's owner "
                      "a connect link (Copy Connect Link).")
         elif attempt.link_id and attempt.link_id._is_usable():
             hint = _("Open the connect link you received again to retry: it works until it is used or expires.")

@@ -120,7 +120,8 @@ class AmazonSpapiConnectLink(models.Model):
         link = self.sudo().search([("token_hash", "=", oauth_state.nonce_hash(token))], limit=1)
         if not link:
             raise UserError(_("This connect link is not valid."))
-        reasons = {"used": _("This connect link was already used."),
+        reasons = {"used": _("This connect link was already used. If the account still needs linking, ask whoever "
+                             "sent it for a new one (they create it with Copy Connect Link on the Amazon account)."),
                    "expired": _("This connect link has expired; ask for a new one."),
                    "revoked": _("This connect link was revoked; ask for a new one.")}
         if link.status != "valid":

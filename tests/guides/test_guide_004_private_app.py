@@ -11,7 +11,15 @@ import pytest
 
 from coquiapps.testing.browser import MARKS, chromium, served_app
 
-from .sandbox_walk import click_button, field, form_error, kept_on_failure, open_account, open_menu, sandbox_world
+from .sandbox_walk import (
+    click_button,
+    field,
+    form_error,
+    kept_on_failure,
+    open_account,
+    open_menu,
+    sandbox_world,
+)
 from .walk import TIMEZONES, Shots, admin_page
 
 pytestmark = [*MARKS, pytest.mark.slow]
