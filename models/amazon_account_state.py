@@ -46,7 +46,7 @@ class AmazonAccount(models.Model):
     def _sp_follow_parent(self):
         for account in self:
             parent = account.sp_parent_id
-            super(AmazonAccount, account.sudo()).write({name: parent[name] for name in SHARED_FIELDS})
+            account.sudo().write({name: parent[name] for name in SHARED_FIELDS})
 
     def _sp_set_state(self, values: dict, notice: tuple | None = None) -> None:
         """Record what Amazon just answered on these accounts, committed now.
@@ -69,7 +69,7 @@ class AmazonAccount(models.Model):
     def _sp_commit_state_after_rollback(self, values: dict, notice) -> None:
         try:
             self._sp_commit_state(values, notice, wait=True)
-        except Exception:  # a rollback hook must not fail the rollback itself
+        except Exception:  # pylint: disable=broad-exception-caught  # a rollback hook must not fail the rollback
             _logger.exception("Amazon accounts %s: could not record the connection state", self.ids)
 
     def _sp_commit_state(self, values: dict, notice, wait: bool) -> bool:

@@ -46,15 +46,6 @@ class AmazonSpapiApp(models.Model):
             issued = app.secret_issued_on
             app.secret_expires_on = issued + dt.timedelta(days=SECRET_LIFETIME_DAYS) if issued else False
 
-    @api.constrains("kind", "application_id")
-    def _check_application_id(self):
-        # a model rule, not a view modifier: the form's modifiers are evaluated when it is drawn, so a
-        # conditional "required" would still block a private app chosen on a new form
-        for app in self:
-            if app.kind == "public" and not app.application_id:
-                raise UserError(_("%s is a public application: fill in its Application ID (amzn1.sp.solution.…, "
-                                  "Developer Console).", app.name))
-
     def _compute_secret_state(self):
         for app in self:
             stored = app._stored_secret()
