@@ -101,9 +101,10 @@ class AmazonAccount(models.Model):
 
     def _compute_sp_token_info(self):
         rows = {}
-        if self.ids:
+        owner_ids = tuple({account._sp_owner().id for account in self if account.id})  # unified: the parent's
+        if owner_ids:
             self.env.cr.execute("SELECT account_id, expires_at FROM amazon_spapi_token WHERE account_id IN %s",
-                                (tuple(self.ids),))
+                                (owner_ids,))
             rows = dict(self.env.cr.fetchall())
         for account in self:
             account.sp_access_token_expires = rows.get(account._sp_owner().id, False)

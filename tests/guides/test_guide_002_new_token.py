@@ -119,6 +119,7 @@ def test_guide_002_new_token(browser, server, world, tz):
         assert states(world) == {PARENT: "connected", CHILD: "connected"}
         open_account(page, CHILD)
         assert field(page, "sp_state") == "Connected"
+        assert field(page, "sp_access_token_expires")  # the parent's token, which it uses
         shots(page, "unified child shows the parent's state")
 
         # Amazon stops honouring the authorization; the guide's test: Refresh Access Token
