@@ -71,11 +71,14 @@ class AmazonSpapiController(http.Controller):
         try:
             attempt = env["amazon.spapi.consent"]._consume(state or "")
         except StateError as exc:
+            issued = env["amazon.spapi.consent"]._issued(state)
+            if issued.outcome == "connected":
+                return self._already_connected(issued)  # the success page, reloaded
             # forged, replayed, expired or foreign: say so, log it (never the values), change nothing
             _logger.warning("Amazon consent callback refused on %s: %s", request.db, exc)
-            return _page(_("Authorization not completed"), str(exc), "danger", 400, "bad_state",
-                         hint=_("Nothing was changed. Start again from the account (Link with Amazon) or "
-                                "ask for a new connect link."))
+            return _page(_("Authorization not completed"),
+                         _("This answer from Amazon cannot be used: %s. Nothing was changed.", exc),
+                         "danger", 400, "bad_state", **self._next_steps(issued))
         account = attempt.account_id
         owner = attempt.started_by == "owner"
         if error or not spapi_oauth_code or not selling_partner_id:
@@ -88,10 +91,7 @@ class AmazonSpapiController(http.Controller):
                                (attempt.link_id.id,))
             return _page(_("Authorization not completed"),
                          _("Amazon reported: %s. Nothing was changed; the account keeps its previous "
-                           "credentials.", reason), "danger", 400, "amazon_error",
-                         hint=_("To try again, use the same connect link while it is valid, or Link with "
-                                "Amazon from the account."),
-                         **self._back(account, owner))
+                           "credentials.", reason), "danger", 400, "amazon_error", **self._next_steps(attempt))
         # read now, while the account is in the cache: its write below would make the page read it again
         account_name = account.name
         try:
@@ -100,11 +100,45 @@ class AmazonSpapiController(http.Controller):
         except UserError as exc:
             attempt.write({"outcome": f"refused: {exc.message}"[:200]})
             return _page(_("Authorization not completed"), exc.message, "danger", 400, "refused",
-                         **self._back(account, owner))
+                         **self._next_steps(attempt))
         return _page(_("Amazon account connected"),
                      _("%(account)s is connected to Amazon as seller %(seller)s. Orders will sync on schedule.",
                        account=account_name, seller=selling_partner_id),
                      "success", 200, "connected", **self._back(account, owner))
+
+    def _already_connected(self, attempt):
+        """A reload of the success page: the state was used, but the account did connect."""
+        account = attempt.account_id
+        values = self._back(account, attempt.started_by == "owner")
+        if account.sp_state == "connected":
+            return _page(_("Amazon account connected"),
+                         _("%(account)s is connected to Amazon as seller %(seller)s. This authorization was "
+                           "completed already: there is nothing more to do.",
+                           account=account.name, seller=account.sp_selling_partner_id),
+                         "success", 200, "connected", **values)
+        state = dict(account._fields["sp_state"].get_values(account)).get(account.sp_state)
+        return _page(_("Authorization completed earlier"),
+                     _("This authorization of %(account)s was completed earlier; the account is now: %(state)s.",
+                       account=account.name, state=state), "danger", 200, "completed_earlier",
+                     **self._next_steps(attempt))
+
+    def _next_steps(self, attempt) -> dict:
+        """What the person on a refusal page can do next, and the way back."""
+        if not attempt:
+            return {"hint": _("If you manage the ERP, open the Amazon account and use Link with Amazon; if you "
+                              "received a connect link, ask its sender for a new one."),
+                    **({"back_url": "/web/action/model:amazon.account", "back_label": _("Amazon accounts")}
+                       if request.uid else {})}
+        account, owner = attempt.account_id, attempt.started_by == "owner"
+        if not owner:
+            hint = _("To try again, start from the account with Link with Amazon, or send the account's owner "
+                     "a connect link (Copy Connect Link).")
+        elif attempt.link_id and attempt.link_id._is_usable():
+            hint = _("Open the connect link you received again to retry: it works until it is used or expires.")
+        else:
+            hint = _("This connect link cannot be used again. Ask the administrator of %s for a new one: they "
+                     "create it on the Amazon account with Copy Connect Link.", account.company_id.name)
+        return {"hint": hint, **self._back(account, owner)}
 
     @staticmethod
     def _back(account, owner: bool) -> dict:

@@ -5,6 +5,8 @@ from . import (  # noqa: F401
     amazon_account_mws,
     amazon_account_orders,
     amazon_account_outbound,
+    amazon_account_seller,
+    amazon_account_state,
     amazon_account_tokens,
     amazon_spapi_app,
     amazon_spapi_consent,

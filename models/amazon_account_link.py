@@ -115,8 +115,9 @@ class AmazonAccount(models.Model):
         if expected and selling_partner_id != expected:
             raise ConsentRefused(_(
                 "You signed in to Amazon as seller %(got)s, but this account belongs to seller %(expected)s. "
-                "Nothing was changed: sign out of Seller Central, sign in with the right seller, and use the "
-                "link again.", got=selling_partner_id, expected=expected))
+                "Nothing was changed: sign out of Seller Central, then start again and sign in as seller "
+                "%(expected)s.", got=selling_partner_id, expected=expected))
+        self._sp_check_seller(selling_partner_id)  # not linked to another account already
         lwa = endpoints.lwa_client(self.env, LWACredentials(app.client_id, app.sudo().client_secret))
         try:
             token = lwa.exchange_code(code, app.redirect_uri)
@@ -148,7 +149,7 @@ class AmazonAccount(models.Model):
             raise ConsentRefused(_("Amazon accepted the authorization but the marketplace check failed "
                                    "(%s); nothing was changed, try again.", exc)) from exc
 
-    def _sp_store_grant(self, selling_partner_id, token, participations):
+    def _sp_store_grant(self, selling_partner_id, token, participations, refreshed=False):
         values = {
             "sp_selling_partner_id": selling_partner_id, "sp_refresh_token": token.refresh_token,
             "sp_authorized_on": fields.Datetime.now(), "sp_state": "connected", "sp_state_reason": False,
@@ -161,8 +162,9 @@ class AmazonAccount(models.Model):
         if marketplace_ids:
             values["active_marketplace_ids"] = [(4, mid) for mid in marketplace_ids]
         self.sudo().write(values)
-        self._sp_forget_tokens()
-        self.sp_child_ids.sudo().write({"sp_state": "connected", "sp_last_error": False})
+        self._sp_forget_tokens()  # unified children follow through write()
+        if token.value and token.refresh_token:
+            self._sp_keep_access_token(token, refreshed)
 
     def _sp_participating_marketplace_ids(self, participations) -> list[int]:
         """The marketplaces (ids) the seller participates in, among the account's region."""
@@ -200,7 +202,7 @@ class AmazonAccount(models.Model):
         try:
             result = SellersAPI(owner._sp_client()).get_marketplace_participations()
         except SPAPIError as exc:
-            owner.sudo().write({"sp_last_error": str(exc)})
+            owner._sp_set_state({"sp_last_error": str(exc)})
             raise UserError(_("Amazon refused the call for %(account)s: %(error)s",
                               account=owner.name, error=exc)) from exc
         owner._sp_mark_success()

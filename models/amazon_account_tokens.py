@@ -101,9 +101,10 @@ class AmazonAccount(models.Model):
 
     def _compute_sp_token_info(self):
         rows = {}
-        if self.ids:
+        owner_ids = tuple({account._sp_owner().id for account in self if account.id})  # unified: the parent's
+        if owner_ids:
             self.env.cr.execute("SELECT account_id, expires_at FROM amazon_spapi_token WHERE account_id IN %s",
-                                (tuple(self.ids),))
+                                (owner_ids,))
             rows = dict(self.env.cr.fetchall())
         for account in self:
             account.sp_access_token_expires = rows.get(account._sp_owner().id, False)
@@ -139,7 +140,7 @@ class AmazonAccount(models.Model):
             raise UserError(_("Amazon rejected the LWA client secret of %(app)s: %(error)s",
                               app=owner.spapi_app_id.name, error=exc)) from exc
         except (RetryableError, LWAError, SPAPIError) as exc:
-            owner.sudo().write({"sp_last_error": _("Could not get an access token: %s", exc)})
+            owner._sp_set_state({"sp_last_error": _("Could not get an access token: %s", exc)})
             raise UserError(_("Amazon could not be reached to refresh the access token of %(account)s "
                               "(%(error)s); the account stays connected and will retry.",
                               account=owner.name, error=exc)) from exc
@@ -194,6 +195,31 @@ class AmazonAccount(models.Model):
             return found[0], None
         return found[0], token
 
+    def _sp_keep_access_token(self, token, refreshed: bool = False) -> None:
+        """Once a new grant is committed, cache the access token it came with: its expiry shows at
+        once, and the first call reuses it (``refreshed``: it came from a refresh, not a code). Written in a short transaction of its own, like every
+        token row, and only if the account still holds that grant then (a refusal rolled it back)."""
+        self.ensure_one()
+        registry, dbname, account_id = self.env.registry, self.env.cr.dbname, self.id
+
+        def keep():
+            with cursor(dbname) as cr:
+                env = Environment(cr, SUPERUSER_ID, {}, registry=registry)
+                account = env["amazon.account"].browse(account_id).exists()
+                if not account or account.sudo().sp_refresh_token != token.refresh_token:
+                    return
+                received = dt.datetime.now(dt.UTC)
+                scale = endpoints.time_scale(env)
+                expires_at = (received + (token.expires_at - received) / scale).replace(tzinfo=None)
+                cr.execute("DELETE FROM amazon_spapi_token WHERE account_id = %s", (account_id,))
+                row = env["amazon.spapi.token"].create({"account_id": account_id, "access_token": token.value,
+                                                        "refreshed_at": fields.Datetime.now(),
+                                                        "refresh_count": int(refreshed)})
+                # to the microsecond: the ORM keeps whole seconds
+                cr.execute("UPDATE amazon_spapi_token SET expires_at = %s WHERE id = %s", (expires_at, row.id))
+
+        self.env.cr.after_commit(keep)
+
     def _sp_forget_tokens(self):
         self.env.cr.execute("DELETE FROM amazon_spapi_token WHERE account_id IN %s", (tuple(self.ids) or (0,),))
 
@@ -204,14 +230,21 @@ class AmazonAccount(models.Model):
                  account=self.name, error=exc)
 
     def _sp_mark_reauthorization_needed(self, exc):
-        accounts = (self | self.sp_child_ids).sudo()
-        accounts.write({"sp_state": "reauth", "sp_last_error": self._sp_reauth_message(exc)})
+        """invalid_grant: paused until the seller authorizes again (committed now, children too)."""
+        message = self._sp_reauth_message(exc)
+        self._sp_set_state(
+            {"sp_state": "reauth", "sp_state_reason": _("Amazon refused the authorization (%s)", getattr(exc, "code", None) or exc),
+             "sp_last_error": message},
+            notice=(_("Amazon: %s needs re-authorization", self.name), message, "danger", self))
         self._sp_forget_tokens()
-        self._notify_admins(_("Amazon: %s needs re-authorization", self.name),
-                            self._sp_reauth_message(exc), record=self, level="danger")
 
     def _sp_mark_success(self):
-        self._sp_owner().sudo().write({"sp_last_success": fields.Datetime.now(), "sp_last_error": False})
+        """Amazon answered: the last error is gone, and an account in error is connected again."""
+        owner = self._sp_owner()
+        values = {"sp_last_success": fields.Datetime.now(), "sp_last_error": False}
+        if owner.sp_state == "error":
+            values.update(sp_state="connected", sp_state_reason=False)
+        owner.sudo().write(values)
 
     # -- buttons and scheduled action -----------------------------------------------------------
     def action_sp_refresh_token(self):

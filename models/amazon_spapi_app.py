@@ -90,15 +90,16 @@ class AmazonSpapiApp(models.Model):
     def _mark_secret_rejected(self, error) -> None:
         """invalid_client: every account of the application needs the secret fixed."""
         for app in self.sudo():
-            app.account_ids.write({"sp_state": "error",
-                                   "sp_last_error": _("Amazon rejected the LWA client secret of %(app)s "
-                                                      "(%(error)s): rotate or re-enter it.",
-                                                      app=app.name, error=error)})
-            self.env["amazon.account"]._notify_admins(
-                _("Amazon SP-API: client secret rejected"),
-                _("Amazon rejected the LWA client secret of the application %(app)s. Every account using it "
-                  "is paused. Rotate the secret (Rotate Client Secret) and test it.", app=app.name),
-                record=app, level="danger")
+            # committed now: the error the user sees next rolls the caller's transaction back
+            app.account_ids._sp_set_state(
+                {"sp_state": "error",
+                 "sp_state_reason": _("Amazon rejected the LWA client secret of %s", app.name),
+                 "sp_last_error": _("Amazon rejected the LWA client secret of %(app)s (%(error)s): rotate or "
+                                    "re-enter it.", app=app.name, error=error)},
+                notice=(_("Amazon SP-API: client secret rejected"),
+                        _("Amazon rejected the LWA client secret of the application %(app)s. Every account "
+                          "using it is paused. Rotate the secret (Rotate Client Secret) and test it.", app=app.name),
+                        "danger", app))
 
     def action_open_rotate_wizard(self):
         self.ensure_one()

@@ -69,6 +69,20 @@ class AmazonSpapiConsent(models.Model):
             raise oauth_state.StateError("this connect link is no longer valid; ask for a new one")
         return attempt
 
+    @api.model
+    def _issued(self, state: str):
+        """The attempt of a state this database issued, even used or expired (empty otherwise):
+        to tell what happened when a result page is reloaded. Changes nothing."""
+        try:
+            payload = oauth_state.verify(self._secret(), state or "", check_expiry=False)
+        except oauth_state.StateError:
+            return self.browse()
+        attempt = self.sudo().browse(payload["attempt"]).exists()
+        if (not attempt or attempt.account_id.id != payload["account"]
+                or attempt.nonce_hash != oauth_state.nonce_hash(payload["nonce"])):
+            return self.browse()
+        return attempt
+
 
 class AmazonSpapiConnectLink(models.Model):
     """A link the administrator sends to the Amazon account owner (not an ERP user)."""
@@ -131,7 +145,8 @@ class AmazonSpapiConnectLink(models.Model):
         link = self.sudo().search([("token_hash", "=", oauth_state.nonce_hash(token))], limit=1)
         if not link:
             raise UserError(_("This connect link is not valid."))
-        reasons = {"used": _("This connect link was already used."),
+        reasons = {"used": _("This connect link was already used. If the account still needs linking, ask whoever "
+                             "sent it for a new one (they create it with Copy Connect Link on the Amazon account)."),
                    "expired": _("This connect link has expired; ask for a new one."),
                    "revoked": _("This connect link was revoked; ask for a new one.")}
         if link.status != "valid":

@@ -47,8 +47,11 @@ def peek(state: str) -> dict:
     return payload
 
 
-def verify(secret: str, state: str, now: float | None = None) -> dict:
-    """The payload of a state we signed and that has not expired; StateError otherwise."""
+def verify(secret: str, state: str, now: float | None = None, check_expiry: bool = True) -> dict:
+    """The payload of a state we signed and that has not expired; StateError otherwise.
+
+    ``check_expiry=False`` only to recognise a state we issued (a reloaded result page).
+    """
     payload = peek(state)
     body, mac = state.split(".")
     expected = hmac.new(secret.encode(), body.encode(), hashlib.sha256).digest()
@@ -63,7 +66,7 @@ def verify(secret: str, state: str, now: float | None = None) -> dict:
     if not hmac.compare_digest(expected, given):
         raise StateError("the state parameter was not issued by this database (bad signature)")
     expires = payload.get("exp")
-    if not isinstance(expires, (int, float)) or (now or time.time()) > expires:
+    if not isinstance(expires, (int, float)) or (check_expiry and (now or time.time()) > expires):
         raise StateError("this authorization request has expired; start it again")
     for key, kind in (("db", str), ("account", int), ("attempt", int), ("nonce", str)):
         if not isinstance(payload.get(key), kind):

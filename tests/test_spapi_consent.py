@@ -60,9 +60,17 @@ def test_admin_consent_connects_the_account(linked):
         assert codes == set(seller["marketplace_ids"])
         env.cr.execute("SELECT sp_refresh_token FROM amazon_account WHERE id = %s", (account_id,))
         assert env.cr.fetchone()[0].startswith("enc1:")  # encrypted at rest
-    # replaying the same callback is refused and changes nothing
+    # replaying the same callback (a reload of the success page) exchanges nothing again, and says
+    # what is true: the account is connected
+    with world.env() as env:
+        authorized_on = env["amazon.account"].browse(account_id).sp_authorized_on
+    codes_exchanged = world.lwa_calls("authorization_code")
     again = callback(client, query)
-    assert page_outcome(again) == "bad_state" and "already used" in text(again)
+    assert page_outcome(again) == "connected" and "completed already" in text(again), text(again)
+    assert "Nothing was changed" not in text(again)
+    assert world.lwa_calls("authorization_code") == codes_exchanged
+    with world.env() as env:
+        assert env["amazon.account"].browse(account_id).sp_authorized_on == authorized_on
 
 
 def test_draft_app_sends_version_beta(world):
@@ -190,3 +198,30 @@ def test_revoked_and_expired_links_do_not_work(linked):
     for url, reason in ((revoked_url, "revoked"), (expired_url, "expired")):
         response = owner.get(url.replace("http://localhost", ""))
         assert response.status_code == 410 and reason in text(response)
+
+
+def test_owner_signed_in_as_another_seller_is_told_what_next(linked):
+    """The wrong seller's page: nothing changed, the same link works again, and once it is used up
+    the owner is told to ask for a new one (issue #13, problem 9)."""
+    world, _admin, account_id = linked
+    with world.env() as env:
+        account = env["amazon.account"].browse(account_id)
+        account.seller_key = world.h.seller("NA")["selling_partner_id"]
+        url = env["amazon.spapi.connect.link"]._create_for(account)
+    path = url.replace("http://localhost", "")
+    token = path.split("/")[3].split("?")[0]
+    owner = WebClient()
+    assert owner.get(path).status_code == 200  # the owner opens the link (it names the database)
+    start = owner.post(f"/amazon_spapi/connect/{token}/start")
+    refused = callback(owner, confirm_on_amazon(world.h, start.headers["Location"], seller=world.h.seller("EU")))
+    assert page_outcome(refused) == "refused"
+    assert "Open the connect link you received again" in text(refused), text(refused)
+    assert owner.get(path).status_code == 200  # the same link still works
+    # the right seller this time; reloading that page later says it is connected
+    start = owner.post(f"/amazon_spapi/connect/{token}/start")
+    query = confirm_on_amazon(world.h, start.headers["Location"])
+    assert page_outcome(callback(owner, query)) == "connected"
+    again = callback(owner, query)
+    assert page_outcome(again) == "connected" and "You can close this window" in text(again)
+    used = owner.get(path)
+    assert used.status_code == 410 and "ask whoever sent it for a new one" in text(used)

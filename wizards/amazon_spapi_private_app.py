@@ -33,7 +33,8 @@ class AmazonSpapiPrivateApp(models.TransientModel):
                                                        "(needed if the account has none yet)")
 
     def action_authorize(self):
-        """Verify everything with Amazon (a token refresh and a marketplaces call) before saving."""
+        """Verify everything with Amazon before saving: the token refreshes, it is the seller's
+        (the account's own, linked to no other account) and the seller's marketplaces answer."""
         self.ensure_one()
         self.env["res.users"]._check_system(_("Only administrators can store Amazon credentials."))
         account = self.account_id
@@ -41,7 +42,7 @@ class AmazonSpapiPrivateApp(models.TransientModel):
         client_id = self.client_id or app.client_id
         secret = self.client_secret or (app.sudo().client_secret if app else False)
         token_text = (self.refresh_token or "").strip()
-        spid = (self.selling_partner_id or account.sp_selling_partner_id or account.seller_key or "").strip()
+        spid = (self.selling_partner_id or account._sp_expected_seller()).strip()
         missing = [label for label, value in ((_("client id"), client_id), (_("client secret"), secret),
                                               (_("refresh token"), token_text), (_("seller id"), spid))
                    if not value]
@@ -51,6 +52,8 @@ class AmazonSpapiPrivateApp(models.TransientModel):
             raise UserError(_("A refresh token starts with 'Atzr|' (Seller Central, Develop Apps, Authorize)."))
         if not account.base_marketplace_id:
             raise UserError(_("Choose the home marketplace of %s first.", account.name))
+        # before calling Amazon: another seller than the account's, or a seller linked elsewhere
+        account._sp_check_seller(spid)
         lwa = endpoints.lwa_client(self.env, LWACredentials(client_id, secret))
         try:
             access = lwa.refresh(token_text)
@@ -58,6 +61,7 @@ class AmazonSpapiPrivateApp(models.TransientModel):
             raise UserError(_("Amazon refused these credentials (%s); nothing was saved.", exc)) from exc
         except SPAPIError as exc:
             raise UserError(_("Amazon could not be reached (%s); nothing was saved.", exc)) from exc
+        account._sp_verify_token_seller(access.value, spid)
         participations = account._sp_fetch_participations(access.value, spid)
         if not app:
             app = self.env["amazon.spapi.app"].sudo().create({
@@ -66,7 +70,8 @@ class AmazonSpapiPrivateApp(models.TransientModel):
         elif self.client_secret:
             app.sudo().write({"client_secret": self.client_secret, "secret_issued_on": self.secret_issued_on})
         account.sudo().write({"spapi_app_id": app.id})
-        account._sp_store_grant(spid, dataclasses.replace(access, refresh_token=token_text), participations)
+        account._sp_store_grant(spid, dataclasses.replace(access, refresh_token=token_text), participations,
+                                refreshed=True)
         # stored encrypted on the app and the account now: no second copy in this row
         self.write({"client_secret": False, "refresh_token": False})
         return account._notify_client(_("%s is connected through the private application.", account.name))

@@ -35,7 +35,7 @@ class AmazonSpapiRotateSecret(models.TransientModel):
         app.sudo().write({"client_secret": secret, "secret_issued_on": self.secret_issued_on or False})
         self.write({"new_secret": False})  # kept (encrypted) on the application only
         paused = app.account_ids.filtered(lambda a: a.sp_state == "error" and a.sp_has_refresh_token)
-        paused.sudo().write({"sp_state": "connected", "sp_last_error": False})
+        paused.sudo().write({"sp_state": "connected", "sp_state_reason": False, "sp_last_error": False})
         return app.account_ids._notify_client(
             _("The new client secret of %(app)s works and is saved; %(count)s account(s) resumed.",
               app=app.name, count=len(paused)))
