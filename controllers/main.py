@@ -6,10 +6,13 @@ storage in ``amazon.account._sp_complete_consent``.
 """
 import logging
 
+from markupsafe import Markup
+
 from coquiapps import _, http
 from coquiapps.exceptions import UserError
 from coquiapps.http import request
 from coquiapps.orm import SUPERUSER_ID
+from coquiapps.tools import locale_format
 
 from ..models.oauth_state import StateError
 
@@ -28,6 +31,16 @@ def _sudo_env():
     return request.env(user=SUPERUSER_ID, su=True)
 
 
+def _local_time(value) -> Markup:
+    """``value`` (naive UTC) in the visitor's zone, named; the page's script shows it in the browser's
+    zone when the server does not know it yet (an account owner's first visit)."""
+    context = request.env.context
+    tz = context.get("tz") or "UTC"
+    shown = locale_format.format_datetime(value, context.get("lang"), tz)
+    return Markup('<time data-local datetime="{}Z">{} ({})</time>').format(value.isoformat(timespec="seconds"),
+                                                                          shown, tz)
+
+
 class AmazonSpapiController(http.Controller):
 
     @http.route("/amazon_spapi/connect/<string:token>", type="http", auth="public", methods=["GET"])
@@ -43,7 +56,7 @@ class AmazonSpapiController(http.Controller):
         response = request.render("sale_amazon_spapi/connect.html", {
             "token": token, "company": account.company_id.name,
             "marketplace": account.base_marketplace_id.name or "Amazon",
-            "expires": link.expires_at.strftime("%Y-%m-%d %H:%M"), "_": _})
+            "expires": _local_time(link.expires_at), "_": _})
         response.headers.update(NO_REFERRER)
         return response
 
@@ -93,7 +106,7 @@ class AmazonSpapiController(http.Controller):
                          _("Amazon reported: %s. Nothing was changed; the account keeps its previous "
                            "credentials.", reason), "danger", 400, "amazon_error", **self._next_steps(attempt))
         # read now, while the account is in the cache: its write below would make the page read it again
-        account_name = account.name
+        account_name, staging = account.name, account.sp_neutralized
         try:
             with env.cr.savepoint():
                 account._sp_complete_consent(attempt, spapi_oauth_code, selling_partner_id)
@@ -101,9 +114,14 @@ class AmazonSpapiController(http.Controller):
             attempt.write({"outcome": f"refused: {exc.message}"[:200]})
             return _page(_("Authorization not completed"), exc.message, "danger", 400, "refused",
                          **self._next_steps(attempt))
-        return _page(_("Amazon account connected"),
-                     _("%(account)s is connected to Amazon as seller %(seller)s. Orders will sync on schedule.",
-                       account=account_name, seller=selling_partner_id),
+        if staging:  # a staging copy runs no scheduled actions
+            outcome = _("%(account)s is connected to Amazon as seller %(seller)s. This staging copy runs no "
+                        "scheduled actions: use Sync Orders to fetch orders.", account=account_name,
+                        seller=selling_partner_id)
+        else:
+            outcome = _("%(account)s is connected to Amazon as seller %(seller)s. Orders will sync on schedule.",
+                        account=account_name, seller=selling_partner_id)
+        return _page(_("Amazon account connected"), outcome,
                      "success", 200, "connected", **self._back(account, owner))
 
     def _already_connected(self, attempt):

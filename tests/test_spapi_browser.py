@@ -98,3 +98,26 @@ def test_owner_uses_the_connect_link(browser, server, world):
     context.close()
     with world.env() as env:
         assert env["amazon.account"].browse(account_id).sp_state == "connected"
+
+
+def test_owner_sees_the_links_expiry_in_their_own_zone(browser, server, world):
+    """An owner the server knows nothing of (no session, no zone cookie) reads the expiry in the
+    browser's zone, named, not in UTC."""
+    import datetime as dt
+    import zoneinfo
+
+    with world.env() as env:
+        account = world.make_account(env, world.make_app(env), name="Amazon US owner zone")
+        url = env["amazon.spapi.connect.link"]._create_for(account)
+        expires = env["amazon.spapi.connect.link"].search([("account_id", "=", account.id)]).expires_at
+    context = browser.new_context(timezone_id="Asia/Tokyo", locale="en-US")
+    page = context.new_page()
+    page.goto(url)
+    when = page.locator("time[data-local]")
+    when.wait_for()
+    page.wait_for_function("document.querySelector('time[data-local]').textContent.includes('Asia/Tokyo')")
+    local = expires.replace(tzinfo=dt.UTC).astimezone(zoneinfo.ZoneInfo("Asia/Tokyo"))
+    text = when.inner_text()
+    assert local.strftime("%-I:%M:%S") in text and str(local.year) in text, text
+    shot(page, "4b_connect_link_expiry_in_tokyo")
+    context.close()

@@ -122,6 +122,7 @@ def test_a_copy_on_the_sandbox_takes_the_sandbox_app_again_and_links(harness, pr
     client.login(copy.db)
     response = client.get("/amazon_spapi/callback", query_string=confirm_on_amazon(harness, url))
     assert page_outcome(response) == "connected", text(response)
+    assert "runs no scheduled actions: use Sync Orders" in text(response)  # not "will sync on schedule"
     with copy.env() as env:
         assert env["amazon.account"].browse(account_id).sp_state == "connected"
     with prod.env() as env:  # the original keeps its own application and secret

@@ -82,7 +82,7 @@ class Request:
 
     # -- notices -----------------------------------------------------------
     def notify(self, message: str, kind: str = "success") -> None:
-        """A notice shown on the next page rendered for this session (``success``/``danger``/``info``)."""
+        """A notice shown on the next page rendered for this session (``success``/``warning``/``danger``/``info``)."""
         notices = list(self.session.get("notices") or [])
         notices.append({"kind": kind, "message": str(message)})
         self.session["notices"] = notices[-5:]

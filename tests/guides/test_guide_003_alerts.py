@@ -194,6 +194,7 @@ def test_guide_003_alerts(full_db, tz):
             message = page.locator(".o_notices .o_notice").first
             message.wait_for()
             assert "Don't Fetch Orders is ticked" in message.inner_text() and ACCOUNT in message.inner_text()
+            assert "o_notice_warning" in message.get_attribute("class")  # a warning, not an error
             shots(page, "sync orders not fetching")
 
             # 9. Confirming the token update: the expiry date shown changed

@@ -123,7 +123,7 @@ def follow(env, result, record=None, current_ref: str | None = None, back: str =
         if kind == "ir.actions.client":
             if result.get("tag") == "display_notification":
                 params = result.get("params") or {}
-                kinds = {"success": "success", "warning": "danger", "danger": "danger", "info": "info"}
+                kinds = {"success": "success", "warning": "warning", "danger": "danger", "info": "info"}
                 request.notify(params.get("message", ""), kinds.get(params.get("type"), "info"))
             return here
         if kind == "ir.actions.act_window_close":

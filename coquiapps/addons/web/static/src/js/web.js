@@ -8,6 +8,17 @@
             document.cookie = "tz=" + zone + "; path=/; SameSite=Lax; max-age=31536000";
         }
     } catch (error) { /* no Intl: the server keeps UTC */ }
+    // <time data-local datetime="...Z"> elements: shown in the browser's zone, named (pages for
+    // visitors the server knows no zone of yet, e.g. an account owner opening a connect link).
+    try {
+        var localZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+        document.querySelectorAll("time[data-local]").forEach(function (node) {
+            var when = new Date(node.getAttribute("datetime"));
+            if (isNaN(when.getTime())) { return; }
+            node.textContent = when.toLocaleString(document.documentElement.lang || undefined,
+                {dateStyle: "medium", timeStyle: "medium"}) + " (" + localZone + ")";
+        });
+    } catch (error) { /* no Intl: the server's text stays */ }
     // Buttons and links with data-confirm ask before going on.
     document.addEventListener("click", function (event) {
         var target = event.target.closest("[data-confirm]");
