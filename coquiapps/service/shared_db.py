@@ -33,6 +33,11 @@ def ensure_database() -> None:
                         sql_db.sql.Identifier(NAME)))
                 except (psycopg2.errors.DuplicateDatabase, psycopg2.errors.UniqueViolation):
                     pass  # another process made it first
+                except psycopg2.errors.InsufficientPrivilege as exc:
+                    raise sql_db.DatabaseError(
+                        f"cannot create the server-wide database {NAME!r} (web sessions, master password "
+                        f"throttle): {sql_db.first_line(exc)}; create it owned by the application role "
+                        f"or let that role create databases") from exc
     finally:
         cnx.close()
 
