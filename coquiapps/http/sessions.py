@@ -25,6 +25,7 @@ import threading
 import time
 from collections.abc import MutableMapping
 
+import psycopg2
 import psycopg2.extras
 
 from coquiapps import sql_db
@@ -60,6 +61,7 @@ class Session(MutableMapping):
         self.data = dict(data or {})
         self.new = new
         self.modified = False
+        self.stored = False  # set by the store: a row holds this id (updated, never re-created, on save)
         self.touch_due = False  # set by the store: its expiry is worth pushing back
         self.deleted_sids: list[str] = []
 
@@ -91,6 +93,7 @@ class Session(MutableMapping):
         """Give the session a new id (the old one's row is deleted when saved)."""
         self.deleted_sids.append(self.sid)
         self.sid = new_sid()
+        self.stored = False
         self.modified = True
 
     def authenticate(self, db: str, uid: int, login: str, context: dict | None = None) -> None:
@@ -153,20 +156,34 @@ class SessionStore:
         if row is None:
             return self.new()
         session = Session(sid, row[0])
-        session.touch_due = row[1]
+        session.stored, session.touch_due = True, row[1]
         return session
 
     def save(self, session: Session) -> None:
-        """Write the session (and delete the rows of the ids it rotated away from) in one transaction."""
+        """Write the session (and delete the rows of the ids it rotated away from) in one transaction.
+
+        A session read from the store is only updated: if its row went
+        meanwhile (logged out or rotated by another request, on any server),
+        a late save of the old id must not bring it back.
+        """
+        key, data = sid_hash(session.sid), psycopg2.extras.Json(session.data, dumps=_json)
         with self._cursor() as cr:
             if session.deleted_sids:
                 cr.execute("DELETE FROM http_session WHERE sid_hash = ANY(%s)",
                            ([sid_hash(sid) for sid in session.deleted_sids],))
-            cr.execute("""INSERT INTO http_session (sid_hash, data, expires)
-                          VALUES (%s, %s, clock_timestamp() + make_interval(secs => %s))
-                          ON CONFLICT (sid_hash) DO UPDATE
-                             SET data = EXCLUDED.data, updated = clock_timestamp(), expires = EXCLUDED.expires""",
-                       (sid_hash(session.sid), psycopg2.extras.Json(session.data, dumps=_json), self.max_age))
+            if session.stored:
+                cr.execute("""UPDATE http_session SET data = %s, updated = clock_timestamp(),
+                                     expires = clock_timestamp() + make_interval(secs => %s)
+                               WHERE sid_hash = %s AND expires > clock_timestamp()""",
+                           (data, self.max_age, key))
+                session.stored = cr.rowcount == 1
+            else:
+                cr.execute("""INSERT INTO http_session (sid_hash, data, expires)
+                              VALUES (%s, %s, clock_timestamp() + make_interval(secs => %s))
+                              ON CONFLICT (sid_hash) DO UPDATE SET data = EXCLUDED.data,
+                                 updated = clock_timestamp(), expires = EXCLUDED.expires""",
+                           (key, data, self.max_age))
+                session.stored = True
         session.deleted_sids = []
         session.modified = session.new = session.touch_due = False
         self._vacuum_now_and_then()

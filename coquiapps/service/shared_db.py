@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import psycopg2.errors
 
+from coquiapps import sql_db
+
 NAME = "coquiapps_security"
 
 _ready: set[tuple[str, str]] = set()  # (database, table) known to exist, in this process
@@ -21,8 +23,6 @@ _ready: set[tuple[str, str]] = set()  # (database, table) known to exist, in thi
 
 def ensure_database() -> None:
     """Create :data:`NAME` unless it exists (several processes may race: the first one wins)."""
-    from coquiapps import sql_db
-
     cnx = sql_db.admin_connection()
     try:
         with cnx.cursor() as cr:
@@ -47,8 +47,6 @@ def ensure_table(table: str, ddl: str, dbname: str = NAME) -> None:
 
     Checked once per process; the database itself is created first when it is :data:`NAME`.
     """
-    from coquiapps import sql_db
-
     if (dbname, table) in _ready:
         return
     if dbname == NAME:

@@ -165,6 +165,22 @@ def test_saves_of_one_session_from_two_processes_upsert():
     assert second.get(session.sid)["n"] == 3
 
 
+def test_a_session_logged_out_elsewhere_does_not_come_back():
+    """A request still running on server B with the old id saves after the logout on A: no resurrection."""
+    on_a, on_b = SessionStore(), SessionStore()
+    session = on_a.new()
+    session.authenticate("x", 2, "admin")
+    on_a.save(session)
+    signed_in = session.sid
+    late = on_b.get(signed_in)  # B read it before the logout
+    mine = on_a.get(signed_in)
+    mine.logout()
+    on_a.save(mine)
+    late["actions"] = {"a1": {"res_model": "res.partner"}}
+    on_b.save(late)
+    assert stored_row(signed_in) is None and on_a.get(signed_in).get("uid") is None
+
+
 def test_expired_sessions_are_not_read_and_are_vacuumed():
     store = SessionStore()
     old, fresh = Session(new_sid(), {"uid": 1}), Session(new_sid(), {"uid": 2})
