@@ -189,7 +189,7 @@ class SessionStore:
         self._vacuum_now_and_then()
 
     def touch(self, session: Session) -> None:
-        """Keep an unchanged session alive: its age counts from its last use (to :data:`TOUCH_INTERVAL`)."""
+        """Keep an unchanged session alive: its age counts from its last use (give or take :data:`TOUCH_INTERVAL`)."""
         if not session.touch_due:
             return
         with self._cursor() as cr:
