@@ -58,7 +58,7 @@ class Application:
         from coquiapps.tools import config as config_mod
 
         self.config = config or config_mod.current()
-        self.session_store = sessions.default_store(self.config)
+        self.session_store = sessions.SessionStore()
         self.secret = self._load_secret()
 
     def _load_secret(self) -> bytes:
@@ -105,7 +105,12 @@ class Application:
         static = self._static(httprequest.path)
         if static is not None:
             return self._secure(static)
-        session = self.session_store.get(httprequest.cookies.get(COOKIE_NAME))
+        try:
+            session = self.session_store.get(httprequest.cookies.get(COOKIE_NAME))
+        except Exception as exc:
+            if not sql_db.is_unavailable(exc):
+                raise
+            return self._sessions_unavailable(httprequest, exc)
         req = Request(self, httprequest, session)
         token = _current.set(req)
         lang_token = translate.set_lang(req.lang)
@@ -116,14 +121,23 @@ class Application:
             _current.reset(token)
             if req.cr is not None:
                 req.cr.close()
-        if session.modified:
-            self.session_store.save(session)
-        elif not session.new:
-            self.session_store.touch(session)
+        try:
+            if session.modified:
+                self.session_store.save(session)
+            elif not session.new:
+                self.session_store.touch(session)
+        except Exception as exc:  # the request's work is committed, but its session could not be kept
+            if not sql_db.is_unavailable(exc):
+                raise
+            return self._sessions_unavailable(httprequest, exc, (req.jsonrequest or {}).get("id"))
         if not session.new:
             response.set_cookie(COOKIE_NAME, session.sid, max_age=MAX_AGE, httponly=True,
                                 samesite="Lax", secure=httprequest.scheme == "https")
         return self._secure(response)
+
+    def _sessions_unavailable(self, httprequest, exc: Exception, request_id=None) -> Response:
+        """503 when the session store cannot be reached: the session is kept for the retry."""
+        return self._secure(self._unavailable(exc, httprequest.mimetype in origin.JSON_TYPES, request_id))
 
     def _secure(self, response: Response) -> Response:
         for name, value in SECURITY_HEADERS.items():

@@ -7,11 +7,10 @@ count together:
 - logins: table ``auth_failure`` in the database logged in to (created on
   first use), keyed by the account (its user id, or the login when no such
   user) and by the client address;
-- the master password: the same table in the small database
-  :data:`SHARED_DB` of the PostgreSQL server, owned by the application role.
-  The master password guards every database, so its failures cannot live in
-  any one of them; the PostgreSQL server is the one thing all processes
-  of the server share (the config file may be copied per host).
+- the master password: the same table in the server-wide database
+  :data:`SHARED_DB` (:mod:`coquiapps.service.shared_db`): the master
+  password guards every database, so its failures cannot live in any one
+  of them.
 
 After :data:`ACCOUNT_LIMIT` failures of one account (or :data:`ADDRESS_LIMIT`
 from one address, :data:`MASTER_LIMIT` for the master password) within
@@ -25,8 +24,7 @@ import contextvars
 import logging
 import math
 
-import psycopg2.errors
-
+from coquiapps.service import shared_db
 from coquiapps.service.security import AccessDenied
 
 _logger = logging.getLogger(__name__)
@@ -35,11 +33,10 @@ WINDOW = 300  # seconds
 ACCOUNT_LIMIT = 5
 ADDRESS_LIMIT = 20
 MASTER_LIMIT = 5
-SHARED_DB = "coquiapps_security"
+SHARED_DB = shared_db.NAME
 MASTER = "master"
 
 client_address: contextvars.ContextVar[str] = contextvars.ContextVar("client_address", default="unknown")
-_ready: set[str] = set()
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS auth_failure (
@@ -79,41 +76,7 @@ def create_table(cr) -> None:
 
 
 def _ensure_table(dbname: str) -> None:
-    from coquiapps import sql_db
-
-    if dbname in _ready:
-        return
-    if dbname == SHARED_DB:
-        _ensure_shared_db()
-    for attempt in range(3):
-        try:
-            with sql_db.cursor(dbname) as cr:
-                cr.execute("SELECT to_regclass('auth_failure') IS NULL")
-                if cr.fetchone()[0]:  # no DDL (and its locks) when the table is there
-                    cr.execute(_DDL)
-            break
-        except (psycopg2.errors.UniqueViolation, psycopg2.errors.DuplicateTable,
-                psycopg2.errors.DuplicateObject):
-            if attempt == 2:  # another process created it meanwhile: it exists now
-                raise
-    _ready.add(dbname)
-
-
-def _ensure_shared_db() -> None:
-    from coquiapps import sql_db
-
-    cnx = sql_db.admin_connection()
-    try:
-        with cnx.cursor() as cr:
-            cr.execute("SELECT 1 FROM pg_database WHERE datname = %s", (SHARED_DB,))
-            if cr.fetchone() is None:
-                try:
-                    cr.execute(sql_db.sql.SQL("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8'").format(
-                        sql_db.sql.Identifier(SHARED_DB)))
-                except (psycopg2.errors.DuplicateDatabase, psycopg2.errors.UniqueViolation):
-                    pass  # another process made it first
-    finally:
-        cnx.close()
+    shared_db.ensure_table("auth_failure", _DDL, dbname)
 
 
 def _blocked_for(cr, scope: str, column: str, key: str, limit: int) -> int:

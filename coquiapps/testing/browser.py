@@ -24,13 +24,16 @@ MARKS = [
 
 
 @contextlib.contextmanager
-def served_app() -> Iterator[str]:
-    """The WSGI application served by a thread on a free 127.0.0.1 port; yields its URL."""
+def served_app(config=None) -> Iterator[str]:
+    """The WSGI application served by a thread on a free 127.0.0.1 port; yields its URL.
+
+    ``config``: the application's own config (as on another host), else the current one.
+    """
     from werkzeug.serving import make_server
 
     from coquiapps.http import Application
 
-    httpd = make_server("127.0.0.1", 0, Application(), threaded=True)
+    httpd = make_server("127.0.0.1", 0, Application(config), threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:

@@ -89,23 +89,16 @@ class IrCron(models.Model):
         return relativedelta(**{self.interval_type: self.interval_number})
 
     def _run_vacuum_cleaner(self):
-        """Delete old transient records (wizards) of every model, and expired web sessions."""
+        """Delete old transient records (wizards) of every model.
+
+        Expired web sessions are server-wide, not of this database: their
+        store deletes them itself (:mod:`coquiapps.http.sessions`).
+        """
         removed = 0
         for name in self.env.registry:
             model = self.env[name].sudo()
             if model._transient:
                 removed += model._vacuum_transient()
-        self._vacuum_web_sessions()
-        return removed
-
-    def _vacuum_web_sessions(self) -> int:
-        """Remove the session files of this server that expired (the web client's ``FileSessionStore``)."""
-        # imported here, not with the module: base does not need the HTTP layer to load
-        from coquiapps.http.sessions import default_store
-
-        removed = default_store().vacuum()
-        if removed:
-            _logger.info("removed %d expired web session(s)", removed)
         return removed
 
 
