@@ -27,7 +27,7 @@ import math
 
 import psycopg2.errors
 
-from coquiapps.service.security import AccessDenied
+from coquiapps.exceptions import AccessDenied
 
 _logger = logging.getLogger(__name__)
 
