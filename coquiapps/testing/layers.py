@@ -80,7 +80,7 @@ def lint(repo: Path, *, capture: bool = False) -> subprocess.CompletedProcess:
         view = build_view(repo, Path(tmp))
         # lint-imports puts its working folder first on sys.path: the view, not the repository.
         return subprocess.run(
-            [str(lint_imports), "--config", str(repo / "pyproject.toml"), "--no-cache"],
+            [str(lint_imports), str(repo / "pyproject.toml"), "--no-cache", "--no-logo"],
             cwd=view,
             env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
             capture_output=capture,
