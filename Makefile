@@ -26,11 +26,14 @@ browser:
 demo: install
 	@$(PY) -m coquiapps.cli.demo $(DEMO_DB)
 
-test: install browser
+# lint first: a broken layer fails in seconds, before the suite's minutes
+test: lint browser
 	$(PY) -m pytest
 
+# ruff, then the declared layers (pyproject's [tool.importlinter], run by lint-imports)
 lint: install
 	$(VENV)/bin/ruff check .
+	$(PY) -m coquiapps.testing.layers
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

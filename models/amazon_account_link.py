@@ -34,7 +34,7 @@ class AmazonAccount(models.Model):
             "the production database.", self.name))
 
     def _sp_on_staging(self) -> bool:
-        from coquiapps.service.db import is_neutralized
+        from coquiapps.modules.neutralize import is_neutralized
 
         return bool(self.sp_neutralized or self._sp_owner().sp_neutralized or is_neutralized(self.env.cr))
 

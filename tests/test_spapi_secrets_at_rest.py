@@ -22,9 +22,9 @@ import pytest
 import requests
 
 from coquiapps import sql_db
-from coquiapps.addons.web.webclient import backup
+from coquiapps.service import backup, pgtools
 from coquiapps.service import db as db_service
-from coquiapps.service import pgtools, postgres
+from coquiapps.sql_db import postgres
 from coquiapps.testing import databases
 from coquiapps.testing.browser import served_app
 

@@ -61,7 +61,7 @@ class AmazonSpapiSandbox(models.TransientModel):
     @api.model
     def _use_sandbox(self, url: str):
         """Point this database at the sandbox at ``url``; returns its public application here."""
-        from coquiapps.service.db import is_neutralized
+        from coquiapps.modules.neutralize import is_neutralized
 
         url = self._clean(url)
         if not is_neutralized(self.env.cr):

@@ -50,7 +50,8 @@ class DbCommand(Command):
         if options.action == "set-master-password":
             return set_master_password(options.generate)
 
-        from coquiapps.service import db, postgres
+        from coquiapps.service import db
+        from coquiapps.sql_db import postgres
 
         if options.action == "list":
             for name in db.list_dbs():
@@ -76,7 +77,7 @@ class DbCommand(Command):
             print(f"duplicated {options.source} to {options.target} ({state})")
             return 0
         if options.action in ("backup", "restore"):
-            from coquiapps.addons.web.webclient import backup
+            from coquiapps.service import backup
 
             if options.action == "backup":
                 with open(options.file, "wb") as handle:

@@ -115,7 +115,8 @@ def main(argv: list[str] | None = None) -> int:
             _say(f"make demo: port {port} on 127.0.0.1 is already in use; stop what uses it and run make demo again")
             return 1
     from coquiapps.modules import discovery
-    from coquiapps.service import postgres, server
+    from coquiapps.service import server
+    from coquiapps.sql_db import postgres
     from coquiapps.tools import config
 
     discovery.discover(config.current().addons_paths)
@@ -159,12 +160,13 @@ What to try:
 Stop with Ctrl+C.
 """)
     # the database manager (Duplicate for a staging copy) opens only with a master password
-    from coquiapps.cli.server import first_master_password
+    from coquiapps.cli.server import first_master_password, wsgi_application
 
     first_master_password(config.current())
     try:
         # every database is served: the staging copy made in the database manager opens beside it
-        return server.serve("127.0.0.1", HTTP_PORT, 0, [dbname], cron=True, restrict=False)
+        return server.serve(wsgi_application, "127.0.0.1", HTTP_PORT, 0, [dbname], cron=True,
+                            restrict=False)
     finally:
         sandbox.stop()
 

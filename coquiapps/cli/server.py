@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import argparse
+import logging
 
 from coquiapps.cli.command import Command
+
+_logger = logging.getLogger(__name__)
 
 
 class ServerCommand(Command):
@@ -32,8 +35,20 @@ class ServerCommand(Command):
         first_master_password(cfg)
 
         names = [n for value in options.database for n in value.split(",") if n]
-        return server.serve(options.http_interface, options.http_port, options.workers, names,
-                            cron=not options.no_cron)
+        return server.serve(wsgi_application, options.http_interface, options.http_port,
+                            options.workers, names, cron=not options.no_cron)
+
+
+def wsgi_application():
+    """The web :class:`~coquiapps.http.Application` (which also serves the RPC paths), or RPC only."""
+    try:
+        from coquiapps.http import Application
+    except ImportError as exc:  # the web layer is not there: the external API still works
+        _logger.warning("coquiapps.http is not available (%s): serving the external API only", exc)
+        from coquiapps.service import rpc
+
+        return rpc.wsgi_app
+    return Application()
 
 
 def first_master_password(cfg) -> None:

@@ -45,10 +45,7 @@ def exception_name(exc: BaseException) -> str:
     if isinstance(exc, AccessDenied):
         return "odoo.exceptions.AccessDenied"  # the name Odoo's clients match on (OdooRPC, the web client)
     cls = type(exc)
-    module = cls.__module__
-    if module.startswith("coquiapps.orm.exceptions"):
-        module = "coquiapps.exceptions"
-    return f"{module}.{cls.__qualname__}"
+    return f"{cls.__module__}.{cls.__qualname__}"
 
 
 def json_error(request_id, exc: BaseException, code: int = 200, message: str | None = None,

@@ -7,7 +7,9 @@ the addon is then found where that package lives, whatever its folder is
 called (the repository root module is found this way).
 
 Every addon is imported as ``coquiapps.addons.<name>``: a meta-path finder maps
-that name onto the addon's folder.
+that name onto the addon's folder. The translations (a tool below this layer)
+find an addon's catalogues through :func:`location`, plugged in by
+:mod:`coquiapps.modules`.
 """
 from __future__ import annotations
 
@@ -19,11 +21,12 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-import coquiapps.addons
+from coquiapps.tools import config
 
 MANIFEST = "__manifest__.py"
 ENTRY_POINT_GROUP = "coquiapps.addons"
-RUNTIME_ADDONS = Path(coquiapps.addons.__file__).resolve().parent
+# the runtime's own addons: a folder, found without importing the addons above this layer
+RUNTIME_ADDONS = Path(__file__).resolve().parent.parent / "addons"
 
 
 class AddonFinder(importlib.abc.MetaPathFinder):
@@ -95,3 +98,11 @@ def register(locations: dict[str, Path]) -> None:
                 # Already imported from elsewhere; a second copy would register models twice.
                 continue
         _finder.locations[name] = folder
+
+
+def location(name: str) -> Path | None:
+    """The folder of addon ``name``: the one registered, else found on the addons path now."""
+    folder = _finder.locations.get(name)
+    if folder is None:
+        folder = discover(config.current().addons_paths).get(name)
+    return folder

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from psycopg2 import sql
 
-from coquiapps.modules import discovery, graph
+from coquiapps.modules import discovery, graph, neutralize
 from coquiapps.modules.convert import DataFileError, DataLoader
 from coquiapps.modules.manifest import Manifest, load_manifests
 from coquiapps.orm import manual
@@ -368,11 +368,9 @@ def _keep_neutralized(cr, names: list[str]) -> None:
     Their ``data/neutralize.sql`` runs and their scheduled actions stay
     stopped, as if they had been installed when the copy was made.
     """
-    from coquiapps.service import db
-
-    if not db.is_neutralized(cr):
+    if not neutralize.is_neutralized(cr):
         return
-    db.neutralize_modules(cr, names)
+    neutralize.neutralize_modules(cr, names)
     cr.execute("""UPDATE ir_cron SET active = false WHERE id IN (
                       SELECT res_id FROM ir_model_data WHERE model = 'ir.cron' AND module = ANY(%s))""", (names,))
     cr.cache.clear()

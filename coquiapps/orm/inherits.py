@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from coquiapps.orm.exceptions import RegistryError
+
 if TYPE_CHECKING:
     from coquiapps.orm.models import BaseModel
     from coquiapps.orm.registry import Registry
@@ -26,8 +28,6 @@ _NOT_DELEGATED = {"id", "create_uid", "create_date", "write_uid", "write_date"}
 
 def setup_inherited_fields(registry: Registry, model_cls, done: set[str]) -> None:
     """Add the delegated fields of ``model_cls`` (its parents first, so chains of ``_inherits`` work)."""
-    from coquiapps.orm.registry import RegistryError
-
     if model_cls._name in done:
         return
     done.add(model_cls._name)

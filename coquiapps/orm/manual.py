@@ -3,10 +3,9 @@
 As in Odoo, a system administrator creates them over RPC or in the
 technical menus; names start with ``x_``, only fields (no methods) can be
 added. Every registry is built with them (:func:`read_definitions` then
-:func:`add_models` / :func:`add_fields`), and :func:`refresh` rebuilds the
-registry in the caller's transaction once they change: tables and columns
-are created at once, the new registry is used by every request once the
-transaction commits.
+:func:`add_models` / :func:`add_fields`), and
+:func:`coquiapps.modules.custom_models.refresh` rebuilds the registry in the
+caller's transaction once they change.
 """
 from __future__ import annotations
 
@@ -120,18 +119,3 @@ def add_fields(registry, definitions: Definitions) -> None:
         model_cls._fields[made.name] = made
         if made.name == "x_name" and getattr(model_cls, "_custom", False):
             model_cls._rec_name = "x_name"  # as Odoo: a custom model is named by its x_name
-
-
-def refresh(env, model_names) -> None:
-    """Rebuild the registry with the custom definitions now in the database; create their tables
-    and columns and reflect them (in ``env``'s transaction, published at commit)."""
-    from coquiapps.modules.loading import _publish, reflect_models
-    from coquiapps.orm.environment import SUPERUSER_ID, Environment
-    from coquiapps.orm.registry import Registry
-
-    cr = env.cr
-    registry = Registry(cr.dbname, list(env.registry.modules), manual=read_definitions(cr))
-    names = [name for name in dict.fromkeys(model_names) if name in registry]
-    registry.init_models(cr, names)
-    reflect_models(Environment(cr, SUPERUSER_ID, {}, registry=registry))
-    _publish(cr, registry)

@@ -1,20 +1,36 @@
-"""The registry: a database's models, built from the addons installed in it."""
+"""The registry: a database's models, built from the addons installed in it.
+
+Finding the addons and judging the installed ones belong to the modules
+layer, which sits above the ORM: it plugs them in as :class:`LoadHooks`.
+"""
 from __future__ import annotations
 
 import importlib
 import logging
 import threading
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 from coquiapps.orm import fields, inherits, manual
+from coquiapps.orm.exceptions import RegistryError
 from coquiapps.orm.models import BaseModel, MetaModel
 
 _logger = logging.getLogger(__name__)
 
 
-class RegistryError(TypeError):
-    """Model definitions do not fit together; the message names the model and module."""
+@dataclass(frozen=True)
+class LoadHooks:
+    """What loading a database's registry needs from the modules layer.
+
+    The ORM may not import that layer (it is built on the ORM); it sets
+    :attr:`Registry.hooks` when imported, and ``import coquiapps`` imports it.
+    """
+
+    #: make ``coquiapps.addons.<name>`` importable for every addon this process can see
+    discover: Callable[[], object]
+    #: (cursor, dbname): say which installed modules are older than their code
+    check_outdated: Callable[[object, str], None]
 
 
 class Registry(Mapping):
@@ -22,6 +38,8 @@ class Registry(Mapping):
 
     registries: dict[str, Registry] = {}
     _lock = threading.RLock()
+    #: set by :mod:`coquiapps.modules` (see :class:`LoadHooks`)
+    hooks: LoadHooks | None = None
 
     def __init__(self, dbname: str, modules: list[str], manual=None):
         self.dbname = dbname
@@ -63,9 +81,11 @@ class Registry(Mapping):
     def load(cls, dbname: str) -> Registry:
         """(Re)build the registry of ``dbname`` from the modules installed there."""
         from coquiapps import sql_db
-        from coquiapps.modules import discovery
 
-        discovery.discover(_addons_path())
+        if cls.hooks is None:
+            raise RegistryError(f"cannot load the registry of {dbname!r}: the modules layer is not "
+                                "plugged in (import coquiapps.modules)")
+        cls.hooks.discover()
         with sql_db.cursor(dbname) as cr:
             cr.execute("SELECT to_regclass('ir_module_module') IS NOT NULL")
             if not cr.fetchone()[0]:
@@ -77,7 +97,7 @@ class Registry(Mapping):
             depends = {name: deps for name, deps in cr.fetchall()}
             sequence = _read_sequence(cr)
             custom = manual.read_definitions(cr)
-            _warn_outdated(cr, dbname)
+            cls.hooks.check_outdated(cr, dbname)
         order = _topological(installed, depends)
         registry = cls(dbname, order, manual=custom)
         registry.sequence = sequence
@@ -333,23 +353,5 @@ def _topological(names: set[str], depends: dict[str, list]) -> list[str]:
     return order
 
 
-def _addons_path() -> list[str]:
-    from coquiapps.tools import config
-
-    return config.current().addons_paths
-
-
 # used by Registry.get callers that want to know without importing BaseModel
-__all__ = ["Registry", "RegistryError", "BaseModel"]
-
-
-def _warn_outdated(cr, dbname: str) -> None:
-    """Say which modules need an upgrade: their code expects tables and columns the database lacks yet."""
-    from coquiapps.modules import loading
-
-    outdated = loading.outdated_modules(cr)
-    if outdated:
-        names = " ".join(sorted(outdated))
-        _logger.warning("database %s: modules older than their code (%s); pages may fail until you run "
-                        "`coquiapps module upgrade -d %s %s`", dbname,
-                        ", ".join(f"{n} {old} -> {new}" for n, (old, new) in sorted(outdated.items())), dbname, names)
+__all__ = ["Registry", "RegistryError", "LoadHooks", "BaseModel"]

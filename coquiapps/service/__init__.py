@@ -1,1 +1,1 @@
-"""Services around the ORM: PostgreSQL, databases, and (later) HTTP and cron."""
+"""Services around the ORM: databases, RPC, cron, serving, credentials, backups."""

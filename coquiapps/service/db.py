@@ -13,6 +13,7 @@ import uuid
 from psycopg2 import sql
 
 from coquiapps import sql_db
+from coquiapps.modules.neutralize import neutralize_modules
 from coquiapps.orm.environment import SUPERUSER_ID, Environment
 from coquiapps.orm.registry import Registry
 
@@ -191,32 +192,3 @@ def neutralize_database(cr) -> list[str]:
     cr.execute("""INSERT INTO ir_config_parameter (key, value) VALUES ('database.is_neutralized', 'True')
                   ON CONFLICT (key) DO UPDATE SET value = 'True'""")
     return ran
-
-
-def neutralize_modules(cr, names: list[str]) -> list[str]:
-    """Run the ``data/neutralize.sql`` of these modules; returns the ones that have one.
-
-    Also used when a module is installed on a database that is already
-    neutralized: the staging copy stays switched off for the new module too.
-    """
-    from coquiapps.modules import discovery
-    from coquiapps.tools import config
-
-    locations = discovery.discover(config.current().addons_paths)
-    ran = []
-    for name in names:
-        script = locations.get(name)
-        script = script / "data" / "neutralize.sql" if script else None
-        if script and script.is_file():
-            cr.execute(script.read_text())
-            ran.append(name)
-    return ran
-
-
-def is_neutralized(cr) -> bool:
-    cr.execute("SELECT to_regclass('ir_config_parameter') IS NOT NULL")
-    if not cr.fetchone()[0]:
-        return False  # not (yet) a CoquiAPPs database
-    cr.execute("SELECT value FROM ir_config_parameter WHERE key = 'database.is_neutralized'")
-    row = cr.fetchone()
-    return bool(row and row[0] == "True")

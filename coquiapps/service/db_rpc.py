@@ -83,8 +83,7 @@ def exp_dump(master_pwd, name, backup_format="zip", host: str | None = None) -> 
     ``backup_format='dump'``, the bare ``pg_dump -Fc`` archive (as Odoo's ``db.dump``)."""
     import base64
 
-    from coquiapps.addons.web.webclient import backup
-    from coquiapps.service import pgtools, security
+    from coquiapps.service import backup, pgtools, security
 
     security.check_master_password(master_pwd)
     _ours(name, host)
@@ -103,8 +102,7 @@ def exp_restore(master_pwd, name, data, copy=False, host: str | None = None) -> 
     import base64
     import binascii
 
-    from coquiapps.addons.web.webclient import backup
-    from coquiapps.service import security
+    from coquiapps.service import backup, security
     from coquiapps.service.common import filter_matches
 
     security.check_master_password(master_pwd)

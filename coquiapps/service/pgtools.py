@@ -7,7 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from coquiapps.service import postgres
+from coquiapps.sql_db import postgres
 
 
 def binary(name: str) -> str:

@@ -13,7 +13,9 @@ import logging
 import secrets
 import threading
 
-from coquiapps.orm.exceptions import AccessDenied  # noqa: F401  (its historical import path)
+from coquiapps.exceptions import AccessDenied  # noqa: F401  (its historical import path)
+from coquiapps.service.apikeys import key_user
+from coquiapps.tools.passwords import hash_password, verify_password
 
 _logger = logging.getLogger(__name__)
 _PEPPER = secrets.token_bytes(16)  # the cache never holds a reusable digest of a password
@@ -31,8 +33,6 @@ def check_credentials(cr, dbname: str, uid: int, password: str) -> None:
 
     Failures are throttled per user and per client address (:mod:`~coquiapps.service.throttle`).
     """
-    from coquiapps.addons.base.models.res_users import verify_password
-    from coquiapps.addons.base.models.res_users_apikeys import key_user
     from coquiapps.service import throttle
 
     if not isinstance(uid, int) or isinstance(uid, bool) or not isinstance(password, str) or not password:
@@ -105,7 +105,6 @@ def check_master_password(password) -> None:
     throttled per client address and logged. ``list_db = False`` disables
     database management altogether.
     """
-    from coquiapps.addons.base.models.res_users import verify_password
     from coquiapps.service import throttle
     from coquiapps.tools import config
     from coquiapps.tools.translate import _
@@ -131,7 +130,6 @@ def check_master_password(password) -> None:
 
 def set_master_password(new: str) -> None:
     """Store ``new`` (hashed) as the master password in the config file."""
-    from coquiapps.addons.base.models.res_users import hash_password
     from coquiapps.tools import config
 
     if not isinstance(new, str) or not new:

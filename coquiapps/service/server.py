@@ -2,6 +2,9 @@
 
 Both stop gracefully on SIGTERM (and SIGINT): requests in progress finish,
 the scheduler finishes its current job, and the process exits with status 0.
+What is served is given by the caller as ``application``, a function making
+the WSGI application (``coquiapps server`` gives the web layer's): the
+service layer sits below the web layer and does not import it.
 """
 from __future__ import annotations
 
@@ -16,18 +19,6 @@ import time
 
 _logger = logging.getLogger(__name__)
 GRACEFUL_TIMEOUT = 20
-
-
-def wsgi_application():
-    """The web :class:`~coquiapps.http.Application` (which also serves the RPC paths), or RPC only."""
-    try:
-        from coquiapps.http import Application
-    except ImportError as exc:  # the web layer is not there: the external API still works
-        _logger.warning("coquiapps.http is not available (%s): serving the external API only", exc)
-        from coquiapps.service import rpc
-
-        return rpc.wsgi_app
-    return Application()
 
 
 def restrict_to(dbnames: list[str]) -> None:
@@ -80,7 +71,8 @@ def _die_with_parent() -> None:
 class ThreadedServer:
     """werkzeug's threaded server in this process, a :class:`CronThread` beside it."""
 
-    def __init__(self, interface: str, port: int, dbnames=None, cron: bool = True):
+    def __init__(self, application, interface: str, port: int, dbnames=None, cron: bool = True):
+        self.application = application
         self.interface, self.port = interface, port
         self.dbnames = list(dbnames or [])
         self.cron = cron
@@ -96,7 +88,7 @@ class ThreadedServer:
         from coquiapps.service.cron import CronThread
 
         preload_registries(self.dbnames)
-        self.httpd = make_server(self.interface, self.port, wsgi_application(), threaded=True)
+        self.httpd = make_server(self.interface, self.port, self.application(), threaded=True)
         self.httpd.daemon_threads = False  # server_close() waits for requests in progress
         self.httpd.block_on_close = True
         cron_thread = CronThread(self.dbnames) if self.cron else None
@@ -164,7 +156,7 @@ def stop_process(pid: int, timeout: float = GRACEFUL_TIMEOUT) -> None:
         pass
 
 
-def _gunicorn_app(interface: str, port: int, workers: int, threads: int):
+def _gunicorn_app(application, interface: str, port: int, workers: int, threads: int):
     from gunicorn.app.base import BaseApplication
 
     class GunicornApp(BaseApplication):
@@ -181,17 +173,18 @@ def _gunicorn_app(interface: str, port: int, workers: int, threads: int):
             for key, value in settings.items():
                 self.cfg.set(key, value)
 
-        def load(self):
-            return wsgi_application()
+        def load(self):  # in each worker
+            return application()
 
     return GunicornApp()
 
 
 class PreforkServer:
-    """gunicorn workers serving :func:`wsgi_application`, a separate cron process."""
+    """gunicorn workers serving ``application()``, a separate cron process."""
 
-    def __init__(self, interface: str, port: int, workers: int, dbnames=None, cron: bool = True,
-                 threads: int = 4):
+    def __init__(self, application, interface: str, port: int, workers: int, dbnames=None,
+                 cron: bool = True, threads: int = 4):
+        self.application = application
         self.interface, self.port, self.workers, self.threads = interface, port, workers, threads
         self.dbnames = list(dbnames or [])
         self.cron = cron
@@ -203,7 +196,7 @@ class PreforkServer:
               f"({self.workers} workers, pid {os.getpid()})", flush=True)
         code = 0
         try:
-            _gunicorn_app(self.interface, self.port, self.workers, self.threads).run()
+            _gunicorn_app(self.application, self.interface, self.port, self.workers, self.threads).run()
         except SystemExit as exc:  # gunicorn's arbiter exits through sys.exit
             code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
         finally:
@@ -213,9 +206,9 @@ class PreforkServer:
         return code
 
 
-def serve(interface: str = "127.0.0.1", port: int = 8069, workers: int = 0, dbnames=None,
-          cron: bool = True, restrict: bool = True) -> int:
-    """Run the server until SIGTERM/SIGINT; the exit status.
+def serve(application, interface: str = "127.0.0.1", port: int = 8069, workers: int = 0,
+          dbnames=None, cron: bool = True, restrict: bool = True) -> int:
+    """Serve ``application()`` (a function making the WSGI application) until SIGTERM/SIGINT; the exit status.
 
     ``dbnames`` are preloaded and, with ``restrict`` (``-d``), the only ones served;
     without it every database passing the configured ``db_filter`` is served too
@@ -227,5 +220,5 @@ def serve(interface: str = "127.0.0.1", port: int = 8069, workers: int = 0, dbna
         preload_registries(dbnames)
         dbnames = None
     if workers and workers > 0:
-        return PreforkServer(interface, port, workers, dbnames, cron).run()
-    return ThreadedServer(interface, port, dbnames, cron).run()
+        return PreforkServer(application, interface, port, workers, dbnames, cron).run()
+    return ThreadedServer(application, interface, port, dbnames, cron).run()

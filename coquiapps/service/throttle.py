@@ -24,8 +24,8 @@ import contextvars
 import logging
 import math
 
+from coquiapps.exceptions import AccessDenied
 from coquiapps.service import shared_db
-from coquiapps.service.security import AccessDenied
 
 _logger = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ import threading
 
 import psycopg2.extensions
 
-from coquiapps.service import postgres
+from coquiapps.sql_db import postgres
 
 CHUNK = 65536
 

@@ -127,7 +127,7 @@ def test_set_master_password(tmp_path):
     conf.write_text("[options]\n")
     done = cli("-c", str(conf), "db", "set-master-password", stdin="typed-one\n")
     assert done.returncode == 0 and "typed-one" not in done.stdout + done.stderr
-    from coquiapps.addons.base.models.res_users import verify_password
+    from coquiapps.tools.passwords import verify_password
 
     assert verify_password("typed-one", config.load(str(conf)).get("admin_passwd"))
     generated = cli("-c", str(conf), "db", "set-master-password", "--generate")

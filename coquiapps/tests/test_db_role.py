@@ -8,7 +8,8 @@ import psycopg2
 import pytest
 
 from coquiapps import sql_db
-from coquiapps.service import db, dbrole, postgres
+from coquiapps.service import db
+from coquiapps.sql_db import dbrole, postgres
 from coquiapps.testing import databases
 from coquiapps.tools import config
 
@@ -30,7 +31,7 @@ def test_the_application_connection_is_not_a_superuser(base_db):
 
 
 def test_duplicate_backup_restore_drop_as_the_role(base_db):
-    from coquiapps.addons.web.webclient import backup
+    from coquiapps.service import backup
 
     copy = databases.unique_name("rolecopy")
     databases.register(copy)
@@ -54,7 +55,7 @@ def test_duplicate_backup_restore_drop_as_the_role(base_db):
 OLD_STATE = textwrap.dedent("""
     # Put the data dir back as the old code left it: every database and object owned by postgres.
     import sys, psycopg2
-    from coquiapps.service import postgres
+    from coquiapps.sql_db import postgres
     postgres.connection_params("postgres")  # starts the server (and makes the role)
     params = {**postgres.connection_params("postgres"), "user": "postgres"}
     def run(dbname, *statements):
@@ -75,7 +76,7 @@ OLD_STATE = textwrap.dedent("""
 
 REPORT = textwrap.dedent("""
     import sys, psycopg2
-    from coquiapps.service import postgres
+    from coquiapps.sql_db import postgres
     params = {**postgres.connection_params("postgres"), "user": "postgres"}
     cnx = psycopg2.connect(**{**params, "dbname": sys.argv[1]})
     with cnx.cursor() as cr:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextvars
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 _current_lang: contextvars.ContextVar[str] = contextvars.ContextVar("coquiapps_lang", default="en_US")
@@ -71,6 +72,14 @@ def _(source: str, *args, **kwargs) -> str:
 
 
 _ensured: set[tuple[tuple[str, ...], str]] = set()
+# ``name -> folder`` of an addon; finding addons is the modules layer's, above the tools
+_addon_folder: Callable[[str], Path | None] | None = None
+
+
+def set_addon_locator(locate: Callable[[str], Path | None]) -> None:
+    """Say how to find an addon's folder by name (:mod:`coquiapps.modules` does, once)."""
+    global _addon_folder
+    _addon_folder = locate
 
 
 def ensure_loaded(modules, lang: str | None) -> None:
@@ -84,16 +93,11 @@ def ensure_loaded(modules, lang: str | None) -> None:
     key = (tuple(modules), lang)
     if key in _ensured:
         return
-    from coquiapps.modules import discovery
-
-    locations = dict(discovery._finder.locations)
+    if _addon_folder is None:
+        raise RuntimeError("cannot load the catalogues of installed addons: no addon locator "
+                           "(coquiapps.modules sets it when imported)")
     for name in modules:
-        folder = locations.get(name)
-        if folder is None:
-            from coquiapps.tools import config
-
-            locations = discovery.discover(config.current().addons_paths)
-            folder = locations.get(name)
+        folder = _addon_folder(name)
         if folder is not None:
             load_po(Path(folder), lang)
     _ensured.add(key)

@@ -9,6 +9,7 @@ from psycopg2 import sql
 
 from coquiapps import _, api, fields, models
 from coquiapps.exceptions import UserError, ValidationError
+from coquiapps.modules import custom_models
 from coquiapps.orm import manual
 
 STATES = [("manual", "Custom Object"), ("base", "Base Object")]
@@ -54,7 +55,7 @@ class IrModel(models.Model):
                 {"name": f"access_{rec.model.replace('.', '_')}_system", "model_id": rec.id,
                  "group_id": system.id, "perm_read": True, "perm_write": True, "perm_create": True,
                  "perm_unlink": True} for rec in custom])
-            manual.refresh(self.env, custom.mapped("model"))
+            custom_models.refresh(self.env, custom.mapped("model"))
         return records
 
     def write(self, vals):
@@ -72,7 +73,7 @@ class IrModel(models.Model):
         for table in tables:
             self.env.cr.execute(sql.SQL("DROP TABLE IF EXISTS {} CASCADE").format(sql.Identifier(table)))
         if custom:
-            manual.refresh(self.env, [])
+            custom_models.refresh(self.env, [])
         return result
 
 
@@ -105,7 +106,7 @@ class IrModelFields(models.Model):
         records = super().create(vals_list)
         custom = records.sudo().filtered(lambda rec: rec.state == "manual")
         if custom:
-            manual.refresh(self.env, custom.mapped("model"))
+            custom_models.refresh(self.env, custom.mapped("model"))
         return records
 
     def _check_custom(self, vals: dict) -> None:
@@ -150,5 +151,5 @@ class IrModelFields(models.Model):
             self.env.cr.execute(sql.SQL("ALTER TABLE IF EXISTS {} DROP COLUMN IF EXISTS {}").format(
                 sql.Identifier(table), sql.Identifier(column)))
         if custom:
-            manual.refresh(self.env, models_touched)
+            custom_models.refresh(self.env, models_touched)
         return result

@@ -1,34 +1,10 @@
 """Users: login, hashed password, groups, companies."""
-import base64
 import hashlib
-import hmac
-import os
 
 from coquiapps import api, fields, models
 from coquiapps.exceptions import AccessDenied, AccessError, UserError
 from coquiapps.orm import inherits
-
-SCRYPT = {"n": 2**14, "r": 8, "p": 1}
-
-
-def hash_password(password: str) -> str:
-    """scrypt with a random salt, encoded as ``scrypt$n$r$p$salt$hash``."""
-    salt = os.urandom(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, dklen=32, **SCRYPT)
-    return "scrypt${n}${r}${p}$".format(**SCRYPT) + "$".join(
-        base64.b64encode(x).decode() for x in (salt, digest))
-
-
-def verify_password(password: str, encoded: str | None) -> bool:
-    try:
-        scheme, n, r, p, salt, digest = (encoded or "").split("$")
-    except ValueError:
-        return False
-    if scheme != "scrypt":
-        return False
-    computed = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt), dklen=32,
-                              n=int(n), r=int(r), p=int(p))
-    return hmac.compare_digest(computed, base64.b64decode(digest))
+from coquiapps.tools.passwords import hash_password, verify_password
 
 
 class ResUsers(models.Model):
@@ -150,9 +126,7 @@ class ResUsers(models.Model):
         an interactive session (RPC ``authenticate``) one of the user's API
         keys stands for the password, as in Odoo.
         """
-        from coquiapps.service import throttle
-
-        from . import res_users_apikeys as apikeys
+        from coquiapps.service import apikeys, throttle
 
         self.env.cr.execute(
             "SELECT id, password_crypt FROM res_users WHERE login = %s AND active", (login,))

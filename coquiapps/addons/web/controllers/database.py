@@ -10,10 +10,11 @@ from werkzeug.wrappers import Response
 from coquiapps import http, sql_db
 from coquiapps.exceptions import AccessError
 from coquiapps.http import dbselect, request
+from coquiapps.service import backup
 from coquiapps.tools import config
 from coquiapps.tools.translate import _
 
-from ..webclient import backup, master
+from ..webclient import master
 
 _logger = logging.getLogger(__name__)
 MANAGER = "/web/database/manager"

@@ -107,7 +107,7 @@ def xmlrpc_db(client: WebClient, method: str, *params):
 def test_web_and_rpc_share_the_master_password(fresh_config, monkeypatch):
     import xmlrpc.client
 
-    from coquiapps.addons.base.models.res_users import verify_password
+    from coquiapps.tools.passwords import verify_password
 
     client = WebClient()
     set_master_password(fresh_config, "first")

@@ -7,7 +7,7 @@ from . import menus, notices
 
 
 def is_neutralized() -> bool:
-    from coquiapps.service.db import is_neutralized as check
+    from coquiapps.modules.neutralize import is_neutralized as check
 
     if request.cr is None:
         return False

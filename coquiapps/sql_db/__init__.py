@@ -1,4 +1,8 @@
-"""Connections and cursors: one transaction per cursor, parameterised SQL only."""
+"""The database layer: connections and cursors, one transaction per cursor, parameterised SQL only.
+
+Where PostgreSQL is (:mod:`~coquiapps.sql_db.postgres`) and the role the
+application connects as (:mod:`~coquiapps.sql_db.dbrole`) live beside it.
+"""
 from __future__ import annotations
 
 import contextlib
@@ -11,7 +15,7 @@ import psycopg2
 import psycopg2.extras
 import psycopg2.sql
 
-from coquiapps.service import dbrole, postgres
+from coquiapps.sql_db import dbrole, postgres
 
 _logger = logging.getLogger(__name__)
 

