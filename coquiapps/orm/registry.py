@@ -9,6 +9,7 @@ from collections.abc import Mapping
 
 from coquiapps.orm import fields, inherits, manual
 from coquiapps.orm.models import BaseModel, MetaModel
+from coquiapps.tools import module_order
 
 _logger = logging.getLogger(__name__)
 
@@ -78,7 +79,13 @@ class Registry(Mapping):
             sequence = _read_sequence(cr)
             custom = manual.read_definitions(cr)
             _warn_outdated(cr, dbname)
-        order = _topological(installed, depends)
+        # the graph's order, as at install: a model's classes stack the same way in every process
+        graph = {name: [d for d in depends.get(name) or () if d in installed] for name in installed}
+        try:
+            order = module_order.by_depth(graph, installed)
+        except module_order.CycleError as exc:
+            message = f"database {dbname!r}: installed modules depend on each other in a loop: {exc}"
+            raise RegistryError(message) from None
         registry = cls(dbname, order, manual=custom)
         registry.sequence = sequence
         with cls._lock:
@@ -313,24 +320,6 @@ def _read_sequence(cr):
         return None
     cr.execute("SELECT last_value FROM coquiapps_registry_signaling")
     return cr.fetchone()[0]
-
-
-def _topological(names: set[str], depends: dict[str, list]) -> list[str]:
-    order: list[str] = []
-    seen: set[str] = set()
-
-    def visit(name):
-        if name in seen:
-            return
-        seen.add(name)
-        for dep in sorted(d for d in depends.get(name) or [] if d):
-            if dep in names:
-                visit(dep)
-        order.append(name)
-
-    for name in sorted(names):
-        visit(name)
-    return order
 
 
 def _addons_path() -> list[str]:
