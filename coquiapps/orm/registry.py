@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 
 from coquiapps.orm import fields, inherits, manual
-from coquiapps.orm.models import BaseModel, MetaModel
+from coquiapps.orm.models import ORM_CLASSES, BaseModel, MetaModel
 from coquiapps.tools import module_order
 
 _logger = logging.getLogger(__name__)
@@ -257,7 +257,7 @@ def _orm_names(model_cls) -> dict[str, str]:
     every ``search_read`` (XML-RPC included) would then fail far from the cause.
     """
     names = dict.fromkeys(RECORDSET_ATTRIBUTES, "attribute")
-    orm = [klass for klass in model_cls.__mro__ if klass.__module__ == BaseModel.__module__]
+    orm = [klass for klass in model_cls.__mro__ if klass in ORM_CLASSES]
     for klass in orm:
         for name, value in vars(klass).items():
             if not isinstance(value, fields.Field):
