@@ -60,6 +60,7 @@ class Application:
         self.config = config or config_mod.current()
         self.session_store = sessions.SessionStore()
         self.secret = self._load_secret()
+        self.route_maps = routing.RouteMaps()
 
     def _load_secret(self) -> bytes:
         key = self.config.get("server_key")
@@ -170,7 +171,7 @@ class Application:
         try:
             self._open_database(req)
             self._set_language(req)
-            adapter = routing.routing_map(req.registry.modules if req.registry else ()).bind_to_environ(
+            adapter = self.route_maps.get(req.registry.modules if req.registry else ()).bind_to_environ(
                 httprequest.environ)
             endpoint, path_args = adapter.match()
         except RequestRedirect as exc:

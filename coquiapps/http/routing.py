@@ -7,6 +7,10 @@ the server-wide ``base`` and ``web``) answer there. As in Odoo, an addon
 overrides a route by subclassing the earlier controller and re-declaring the
 method (with ``@route()`` alone, the paths of the parent are kept); only the
 most derived class of each hierarchy is instantiated, so ``super()`` works.
+
+Controller classes register themselves when defined (as model classes do), so
+that list is per process; the URL maps built from it belong to the
+:class:`RouteMaps` of each application.
 """
 from __future__ import annotations
 
@@ -22,7 +26,6 @@ ROUTE_DEFAULTS = {"type": "http", "auth": "user", "methods": None, "csrf": True}
 
 _lock = threading.RLock()
 _generation = [0]  # bumped whenever a controller class appears or is unregistered
-_maps: dict[tuple, Map] = {}
 
 
 def route(route=None, **routing):
@@ -62,7 +65,6 @@ class Controller:
         with _lock:
             Controller.children_classes.setdefault(addon, []).append(cls)
             _generation[0] += 1
-            _maps.clear()
 
 
 def addon_of(module_name: str) -> str | None:
@@ -80,7 +82,6 @@ def unregister(cls: type) -> None:
             if cls in classes:
                 classes.remove(cls)
         _generation[0] += 1
-        _maps.clear()
 
 
 def import_controllers(modules) -> None:
@@ -139,13 +140,8 @@ def _endpoint(method, routing):
 
 
 def routing_map(modules) -> Map:
-    """The werkzeug URL map of a database whose installed addons are ``modules``."""
-    modules = tuple(dict.fromkeys((*SERVER_WIDE_MODULES, *modules)))
-    key = (modules, _generation[0])
-    with _lock:
-        cached = _maps.get(key)
-        if cached is not None:
-            return cached
+    """A new werkzeug URL map of a database whose installed addons are ``modules``."""
+    modules = _with_server_wide(modules)
     import_controllers(modules)
     url_map = Map(strict_slashes=False, merge_slashes=False)
     seen = set()
@@ -157,6 +153,30 @@ def routing_map(modules) -> Map:
                 continue
             seen.add(rule_key)
             url_map.add(Rule(path, endpoint=endpoint, methods=methods))
-    with _lock:
-        _maps[(modules, _generation[0])] = url_map
     return url_map
+
+
+def _with_server_wide(modules) -> tuple[str, ...]:
+    return tuple(dict.fromkeys((*SERVER_WIDE_MODULES, *modules)))
+
+
+class RouteMaps:
+    """The URL maps one application built, by installed addons; rebuilt when controllers change."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._maps: dict[tuple, Map] = {}
+
+    def get(self, modules) -> Map:
+        """The URL map of a database whose installed addons are ``modules`` (built on first use)."""
+        key = (_with_server_wide(modules), _generation[0])
+        with self._lock:
+            cached = self._maps.get(key)
+        if cached is not None:
+            return cached
+        url_map = routing_map(key[0])
+        with self._lock:
+            # maps of an older set of controller classes are never asked for again
+            self._maps = {k: v for k, v in self._maps.items() if k[1] == key[1]}
+            self._maps[key] = url_map
+        return url_map

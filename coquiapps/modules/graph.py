@@ -1,15 +1,16 @@
 """The module dependency graph: install order, auto-install and reverse dependencies.
 
-Modules are ordered as Odoo loads them: by depth in the dependency graph (a
-module without dependencies has depth 0, any other one more than its deepest
-dependency), then by name. Dependencies therefore always come first, and the
-order depends only on the graph, never on the order names are given in.
+Modules are ordered as Odoo loads them: by depth in the dependency graph, then
+by name (:func:`coquiapps.tools.module_order.by_depth`, which registry loading
+uses too). Dependencies therefore always come first, and the order depends only
+on the graph, never on the order names are given in.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
 from coquiapps.modules.manifest import Manifest, find_cycles
+from coquiapps.tools import module_order
 
 __all__ = ["DependencyError", "install_order", "auto_install_candidates", "reverse_dependencies"]
 
@@ -110,18 +111,9 @@ def _closure(manifests: Mapping[str, Manifest], names: Iterable[str]) -> set[str
 
 def _sorted_by_depth(manifests: Mapping[str, Manifest], names: set[str]) -> list[str]:
     """``names`` (a dependency-closed set, or a subset of one) by depth, then name."""
-    depths: dict[str, int] = {}
-
-    def depth(name: str, path: tuple[str, ...]) -> int:
-        if name in path:
-            cycle = find_cycles({n: manifests[n].depends for n in path})
-            raise DependencyError("dependency cycle: " + " -> ".join(cycle.get(name, [name])))
-        if name not in depths:
-            dependencies = [d for d in manifests[name].depends if d in manifests]
-            depths[name] = 1 + max(
-                (depth(d, (*path, name)) for d in dependencies), default=-1
-            )
-        return depths[name]
-
-    ordered = sorted(names)  # visit in name order so that errors are deterministic too
-    return sorted(ordered, key=lambda name: (depth(name, ()), name))
+    depends = {name: manifest.depends for name, manifest in manifests.items()}
+    try:
+        return module_order.by_depth(depends, names)
+    except module_order.CycleError as exc:
+        cycle = find_cycles({n: manifests[n].depends for n in exc.path})
+        raise DependencyError("dependency cycle: " + " -> ".join(cycle.get(exc.name, [exc.name]))) from None

@@ -8,6 +8,9 @@ the new registry replace the old one for the other requests of this process
 raises :class:`ModuleOperationError` naming the module, file and line; the
 caller rolls back and PostgreSQL's transactional DDL leaves the database
 exactly as it was.
+
+The Apps list sync lives in ``apps_list``, the ``ir.model`` reflection in
+``reflection`` and an uninstall's DROP statements in ``uninstall_ddl``.
 """
 from __future__ import annotations
 
@@ -19,15 +22,17 @@ import sys
 import traceback
 from dataclasses import dataclass, field
 
-from psycopg2 import sql
-
-from coquiapps.modules import discovery, graph, neutralize
+from coquiapps.modules import graph, neutralize, uninstall_ddl
+from coquiapps.modules.apps_list import all_manifests, update_list
+from coquiapps.modules.apps_list import (
+    outdated_modules as outdated_modules,  # registry loading warns with it
+)
 from coquiapps.modules.convert import DataFileError, DataLoader
-from coquiapps.modules.manifest import Manifest, load_manifests
+from coquiapps.modules.manifest import Manifest
+from coquiapps.modules.reflection import reflect_models
 from coquiapps.orm import manual
 from coquiapps.orm.environment import SUPERUSER_ID, Environment
 from coquiapps.orm.registry import Registry
-from coquiapps.tools import config
 
 _logger = logging.getLogger(__name__)
 
@@ -66,101 +71,6 @@ class Report:
         out.append(f"scheduled actions: {', '.join(self.crons) or 'none'}")
         out.append(f"menus: {', '.join(self.menus) or 'none'}")
         return out
-
-
-# -- manifests ---------------------------------------------------------------------
-def all_manifests() -> tuple[dict[str, Manifest], dict[str, str]]:
-    locations = discovery.discover(config.current().addons_paths)
-    return load_manifests(locations)
-
-
-def update_list(env) -> list[int]:
-    """Sync ``ir.module.module`` with the manifests on disk; returns ``[updated, added]``.
-
-    Rows are compared in bulk and written only where something changed, so an
-    unchanged list of thousands of modules costs a few queries.
-    """
-    good, bad = all_manifests()
-    Module = env["ir.module.module"].sudo().with_context(active_test=False)
-    cr = env.cr
-    columns = ["shortdesc", "summary", "description", "author", "website", "category", "license",
-               "sequence", "application", "auto_install", "available_version", "manifest_error", "state"]
-    cr.execute(f"SELECT name, id, latest_version, {', '.join(columns)} FROM ir_module_module")
-    existing = {row[0]: {"id": row[1], "latest_version": row[2], **dict(zip(columns, row[3:], strict=True))}
-                for row in cr.fetchall()}
-    cr.execute("SELECT m.name, d.depends_on FROM ir_module_module_dependency d "
-               "JOIN ir_module_module m ON m.id = d.module_id")
-    current_deps: dict[str, set] = {}
-    for name, dep in cr.fetchall():
-        current_deps.setdefault(name, set()).add(dep)
-    updated = added = 0
-    to_create = []
-    for name, manifest in good.items():
-        values = _module_values(manifest)
-        row = existing.get(name)
-        if row is None:
-            to_create.append({**values, "name": name,
-                              "state": "uninstalled" if manifest.installable else "uninstallable",
-                              "dependencies_id": [(0, 0, {"name": d, "depends_on": d}) for d in manifest.depends]})
-            continue
-        if row["latest_version"] and _version_key(manifest.version) > _version_key(row["latest_version"]):
-            updated += 1
-        state = row["state"]
-        if state == "uninstallable" and manifest.installable:
-            state = "uninstalled"
-        elif state == "uninstalled" and not manifest.installable:
-            state = "uninstallable"
-        values["state"] = state
-        changed = {k: v for k, v in values.items() if (row.get(k) or False) != (v or False)}
-        if changed:
-            Module.browse(row["id"]).write(changed)
-        if current_deps.get(name, set()) != set(manifest.depends):
-            _sync_dependencies(Module.browse(row["id"]), manifest)
-    for name, reason in bad.items():
-        row = existing.get(name)
-        if row is None:
-            to_create.append({"name": name, "shortdesc": name, "state": "uninstallable", "manifest_error": reason})
-        elif row["manifest_error"] != reason or (row["state"] != "installed" and row["state"] != "uninstallable"):
-            Module.browse(row["id"]).write({"manifest_error": reason} if row["state"] == "installed"
-                                           else {"manifest_error": reason, "state": "uninstallable"})
-    if to_create:
-        Module.create(to_create)
-        added = len(to_create)
-    return [updated, added]
-
-
-def _module_values(manifest: Manifest) -> dict:
-    return {
-        "shortdesc": manifest.display_name, "summary": manifest.summary,
-        "description": manifest.description, "author": manifest.author, "website": manifest.website,
-        "category": manifest.category, "license": manifest.license, "sequence": manifest.sequence,
-        "application": manifest.application, "auto_install": manifest.auto_install is not False,
-        "available_version": manifest.version, "manifest_error": False,
-    }
-
-
-def _sync_dependencies(module, manifest: Manifest) -> None:
-    current = {d.depends_on: d for d in module.dependencies_id}
-    for dep in manifest.depends:
-        if dep not in current:
-            module.env["ir.module.module.dependency"].create(
-                {"module_id": module.id, "name": dep, "depends_on": dep})
-    stale = [d.id for name, d in current.items() if name not in manifest.depends]
-    if stale:
-        module.env["ir.module.module.dependency"].browse(stale).unlink()
-
-
-def _version_key(version: str) -> tuple:
-    return tuple(int(p) if p.isdigit() else 0 for p in version.split("."))
-
-
-def outdated_modules(cr) -> dict[str, tuple[str, str]]:
-    """Installed modules whose code is newer than what the database holds:
-    ``{name: (installed version, code version)}`` (they need ``coquiapps module upgrade``)."""
-    good, _bad = all_manifests()
-    cr.execute("SELECT name, latest_version FROM ir_module_module WHERE state = 'installed'")
-    return {name: (version, good[name].version) for name, version in cr.fetchall()
-            if version and name in good and _version_key(good[name].version) > _version_key(version)}
 
 
 # -- install / upgrade / uninstall -----------------------------------------------------
@@ -443,26 +353,7 @@ def uninstall_modules(env, names: list[str]) -> Report:
             senv[model].browse(res_id).exists().unlink()
     keep = [n for n in old_registry.modules if n not in removing]
     new_registry = _new_registry(cr, keep)
-    for model_name, model_cls in old_registry.models.items():
-        if not model_cls._auto:
-            continue
-        if model_name not in new_registry or not new_registry[model_name]._auto:
-            cr.execute(sql.SQL("DROP TABLE IF EXISTS {} CASCADE").format(sql.Identifier(model_cls._table)))
-            report.schema.append(f"dropped table {model_cls._table}")
-            for f in model_cls._fields.values():
-                if f.type == "many2many" and f.store:
-                    cr.execute(sql.SQL("DROP TABLE IF EXISTS {} CASCADE").format(sql.Identifier(f.relation)))
-            continue
-        remaining = new_registry[model_name]._fields
-        for fname, f in model_cls._fields.items():
-            if fname in remaining:
-                continue
-            if f.column:
-                cr.execute(sql.SQL("ALTER TABLE {} DROP COLUMN IF EXISTS {} CASCADE").format(
-                    sql.Identifier(model_cls._table), sql.Identifier(fname)))
-                report.schema.append(f"dropped column {model_cls._table}.{fname}")
-            elif f.type == "many2many" and f.store:
-                cr.execute(sql.SQL("DROP TABLE IF EXISTS {} CASCADE").format(sql.Identifier(f.relation)))
+    report.schema += uninstall_ddl.drop_removed(cr, old_registry, new_registry)
     nenv = Environment(cr, SUPERUSER_ID, {"active_test": False}, registry=new_registry)
     nenv["ir.model.data"].search([("module", "in", removing)]).unlink()
     cr.execute("UPDATE ir_module_module SET state = 'uninstalled', latest_version = NULL, demo = false "
@@ -493,90 +384,3 @@ def initialize(cr, demo: bool = False, progress=None) -> Report:
     cr.execute("UPDATE ir_module_module SET demo = %s WHERE name = 'base'", (bool(demo),))
     progress("installing base")
     return install_modules(env, ["base"], demo=demo)
-
-
-# -- reflection --------------------------------------------------------------------------
-def reflect_models(env) -> None:
-    """Rows in ir.model / ir.model.fields, with an external id per contributing module."""
-    cr = env.cr
-    registry = env.registry
-    contributors = _contributors(registry)
-    cr.execute("SELECT model, id FROM ir_model")
-    model_ids = dict(cr.fetchall())
-    for name, model_cls in registry.models.items():
-        modules = contributors["models"].get(name, [])
-        values = (model_cls._description or name, ", ".join(modules), bool(model_cls._transient),
-                  "manual" if getattr(model_cls, "_custom", False) else "base")
-        if name in model_ids:
-            cr.execute("UPDATE ir_model SET name = %s, modules = %s, transient = %s, state = %s WHERE id = %s",
-                       (*values, model_ids[name]))
-        else:
-            cr.execute("INSERT INTO ir_model (model, name, modules, transient, state) VALUES (%s, %s, %s, %s, %s) "
-                       "RETURNING id", (name, *values))
-            model_ids[name] = cr.fetchone()[0]
-        _xmlids(cr, modules, "model_" + name.replace(".", "_"), "ir.model", model_ids[name])
-    stale = [mid for name, mid in model_ids.items() if name not in registry.models]
-    if stale:
-        cr.execute("DELETE FROM ir_model_data WHERE model = 'ir.model' AND res_id = ANY(%s)", (stale,))
-        cr.execute("DELETE FROM ir_model WHERE id = ANY(%s)", (stale,))
-    cr.execute("SELECT model, name, id FROM ir_model_fields")
-    field_ids = {(m, n): i for m, n, i in cr.fetchall()}
-    rows = []
-    for name, model_cls in registry.models.items():
-        for fname, f in model_cls._fields.items():
-            key = (name, fname)
-            modules = contributors["fields"].get(key, [])
-            values = (f.string, f.type, getattr(f, "comodel_name", None), f.required, bool(f.readonly),
-                      bool(f.store), f.groups, ", ".join(modules), "manual" if getattr(f, "_custom", False) else "base")
-            if key in field_ids:
-                rows.append((*values, field_ids[key]))
-            else:
-                cr.execute("""INSERT INTO ir_model_fields (model, model_id, name, field_description, ttype, relation,
-                              required, readonly, store, groups, modules, state)
-                              VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)
-                              RETURNING id""", (name, model_ids[name], fname, *values))
-                field_ids[key] = cr.fetchone()[0]
-                xml_name = f"field_{name.replace('.', '_')}__{fname}"
-                _xmlids(cr, modules, xml_name, "ir.model.fields", field_ids[key])
-    if rows:
-        cr.executemany("""UPDATE ir_model_fields SET field_description=%s, ttype=%s, relation=%s, required=%s,
-                          readonly=%s, store=%s, groups=%s, modules=%s, state=%s WHERE id=%s""", rows)
-    gone = [i for (m, n), i in field_ids.items() if m not in registry.models or n not in registry[m]._fields]
-    if gone:
-        cr.execute("DELETE FROM ir_model_data WHERE model = 'ir.model.fields' AND res_id = ANY(%s)", (gone,))
-        cr.execute("DELETE FROM ir_model_fields WHERE id = ANY(%s)", (gone,))
-    cr.cache.clear()
-
-
-def _xmlids(cr, modules, name, model, res_id) -> None:
-    for module in modules:
-        cr.execute("""INSERT INTO ir_model_data (module, name, model, res_id, noupdate)
-                      VALUES (%s, %s, %s, %s, false) ON CONFLICT (module, name) DO UPDATE SET res_id = EXCLUDED.res_id""",
-                   (module, name, model, res_id))
-
-
-def _contributors(registry) -> dict:
-    """Which modules define or extend each model and field."""
-    from coquiapps.orm.fields import Field
-    from coquiapps.orm.models import MetaModel
-
-    models: dict[str, list[str]] = {}
-    fields: dict[tuple, list[str]] = {}
-    for module in registry.modules:
-        for cls in MetaModel.module_to_models.get(module, {}).values():
-            inherit = cls.__dict__.get("_inherit", ())
-            inherit = [inherit] if isinstance(inherit, str) else list(inherit)
-            name = cls.__dict__.get("_name") or inherit[0]
-            models.setdefault(name, [])
-            if module not in models[name]:
-                models[name].append(module)
-            for fname, value in vars(cls).items():
-                if isinstance(value, Field):
-                    fields.setdefault((name, fname), [])
-                    if module not in fields[(name, fname)]:
-                        fields[(name, fname)].append(module)
-    for name, model_cls in registry.models.items():
-        for fname in model_cls._fields:
-            if (name, fname) not in fields:
-                fields[(name, fname)] = list(models.get(name, [])[:1])
-    return {"models": models, "fields": fields}

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from coquiapps.orm import fields, inherits, manual
 from coquiapps.orm.exceptions import RegistryError
-from coquiapps.orm.models import BaseModel, MetaModel
+from coquiapps.orm.models import ORM_CLASSES, BaseModel, MetaModel
+from coquiapps.tools import module_order
 
 _logger = logging.getLogger(__name__)
 
@@ -98,7 +99,13 @@ class Registry(Mapping):
             sequence = _read_sequence(cr)
             custom = manual.read_definitions(cr)
             cls.hooks.check_outdated(cr, dbname)
-        order = _topological(installed, depends)
+        # the graph's order, as at install: a model's classes stack the same way in every process
+        graph = {name: [d for d in depends.get(name) or () if d in installed] for name in installed}
+        try:
+            order = module_order.by_depth(graph, installed)
+        except module_order.CycleError as exc:
+            message = f"database {dbname!r}: installed modules depend on each other in a loop: {exc}"
+            raise RegistryError(message) from None
         registry = cls(dbname, order, manual=custom)
         registry.sequence = sequence
         with cls._lock:
@@ -270,7 +277,7 @@ def _orm_names(model_cls) -> dict[str, str]:
     every ``search_read`` (XML-RPC included) would then fail far from the cause.
     """
     names = dict.fromkeys(RECORDSET_ATTRIBUTES, "attribute")
-    orm = [klass for klass in model_cls.__mro__ if klass.__module__ == BaseModel.__module__]
+    orm = [klass for klass in model_cls.__mro__ if klass in ORM_CLASSES]
     for klass in orm:
         for name, value in vars(klass).items():
             if not isinstance(value, fields.Field):
@@ -335,22 +342,6 @@ def _read_sequence(cr):
     return cr.fetchone()[0]
 
 
-def _topological(names: set[str], depends: dict[str, list]) -> list[str]:
-    order: list[str] = []
-    seen: set[str] = set()
-
-    def visit(name):
-        if name in seen:
-            return
-        seen.add(name)
-        for dep in sorted(d for d in depends.get(name) or [] if d):
-            if dep in names:
-                visit(dep)
-        order.append(name)
-
-    for name in sorted(names):
-        visit(name)
-    return order
 
 
 # used by Registry.get callers that want to know without importing BaseModel

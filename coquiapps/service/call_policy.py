@@ -36,7 +36,7 @@ ORM_METHODS = {
     "read": False, "write": False, "unlink": False, "copy": False, "name_get": False, "exists": False,
     "toggle_active": False, "action_archive": False, "action_unarchive": False, "get_external_id": False,
 }
-_ORM_CLASSES = (orm_models.BaseModel, orm_models.AbstractModel, orm_models.Model, orm_models.TransientModel)
+_ORM_CLASSES = orm_models.ORM_CLASSES  # BaseModel, its mixins (cache, crud ...) and the model kinds
 #: hooks of the module loader and attributes of recordsets, refused whoever defines them
 _HOOKS = frozenset({"init", "pool", "env", "ids", "unlink_all", "invalidate_all"})
 

@@ -33,9 +33,7 @@ def _forget_inherited_connections() -> None:
     """In a forked child: never touch the parent's pooled connections (not even to close them)."""
     from coquiapps import sql_db
 
-    pool = sql_db.pool()
-    with pool._lock:
-        pool._idle = {}
+    sql_db.pool().forget_all()
 
 
 def preload_registries(dbnames) -> None:

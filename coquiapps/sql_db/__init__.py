@@ -220,6 +220,16 @@ class ConnectionPool:
                     cnx.close()
 
 
+    def forget_all(self) -> None:
+        """Drop every idle connection without closing it: in a forked child they belong to the parent.
+
+        Closing one would end the parent's session on the server too.
+        """
+        with self._lock:
+            self._idle = {}
+            self._order = []
+
+
 class DatabaseError(RuntimeError):
     """A database cannot be reached, created or found; the message names it."""
 

@@ -42,7 +42,7 @@ def public_methods(cls) -> list[str]:
 def is_plumbing(cls, name: str) -> bool:
     """Whether ``name`` is one of the ORM's own public methods that no client calls (``sudo``, ``mapped`` ...)."""
     owner = next(klass for klass in cls.__mro__ if name in vars(klass))
-    return owner.__module__ == orm_models.__name__ and name not in ENTRY_POINTS
+    return owner in orm_models.ORM_CLASSES and name not in ENTRY_POINTS
 
 
 def _function(cls, name):

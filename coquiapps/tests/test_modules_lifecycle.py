@@ -252,3 +252,41 @@ def test_install_on_a_neutralized_copy_neutralizes_the_new_module(new_db, addons
 
     assert run(staging, state) == (["neutralized"], [False])
     assert run(source, state) == (["One"], [True])  # a database that is not a copy is left alone
+
+
+def probe_addon(name, depends):
+    """An addon extending res.partner with a method that lists the modules ``super()`` passes through."""
+    files = {"__init__.py": "from . import partner\n", "partner.py": f"""
+from coquiapps import models
+
+
+class Partner(models.Model):
+    _inherit = "res.partner"
+
+    def _module_order_probe(self):
+        parent = getattr(super(), "_module_order_probe", None)
+        return (parent() if parent else []) + ["{name}"]
+"""}
+    return {"name": name.title(), "depends": depends}, files
+
+
+def test_installing_and_loading_processes_stack_modules_in_one_order(new_db, addons_dir):
+    # base <- a <- c and base <- d: depth order is [a, d, c], a name-first walk gives [a, c, d]
+    db = new_db()
+    a, c, d = unique("ordera"), unique("orderc"), unique("orderd")
+    for name, depends in ((a, ["base"]), (c, [a]), (d, ["base"])):
+        write_addon(addons_dir, name, *probe_addon(name, depends))
+    run(db, lambda env: loading.install_modules(env, [c, d]))
+
+    def order(registry):
+        return [m for m in registry.modules if m in (a, c, d)]
+
+    def probe(registry):
+        with sql_db.cursor(db) as cr:
+            return Environment(cr, SUPERUSER_ID, {}, registry=registry)["res.partner"]._module_order_probe()
+
+    installing = Registry.get(db)
+    loaded = Registry.load(db)
+    assert loaded is not installing
+    assert order(installing) == order(loaded) == [a, d, c]
+    assert probe(installing) == probe(loaded) == [a, d, c]

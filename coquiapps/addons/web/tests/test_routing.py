@@ -103,3 +103,20 @@ def test_rpc_paths_are_delegated_or_404(base_db):
         assert response.status_code == 404
     else:
         assert response.status_code != 404
+
+
+def test_each_application_keeps_its_url_maps_until_controllers_change(controllers):
+    maps, other = routing.RouteMaps(), routing.RouteMaps()
+    first = maps.get(("base",))
+    assert maps.get(("base",)) is first and other.get(("base",)) is not first
+
+    class Later(http.Controller):
+        _addon = "web"
+
+        @http.route("/test_web/later", auth="none")
+        def later(self):
+            return "later"
+
+    controllers.append(Later)
+    rebuilt = maps.get(("base",))
+    assert rebuilt is not first and any(rule.rule == "/test_web/later" for rule in rebuilt.iter_rules())

@@ -213,6 +213,16 @@ def test_html_fields_show_formatting_never_active_content():
     assert safe_html("a < b") == "a &lt; b" and safe_html(False) == ""
 
 
+def test_html_fields_drop_scripts_event_handlers_and_javascript_links():
+    from coquiapps.addons.web.webclient.widgets import safe_html
+
+    shown = safe_html('<p onmouseover="steal()">hi<script>document.cookie</script></p>'
+                      '<a href=" JaVaScript:alert(1)">j</a><a href="data:text/html,x">d</a>'
+                      '<svg onload="alert(1)"><script>1</script></svg><iframe src="x">in</iframe>'
+                      '<a href="/web#id=1" onclick="x()">ok</a>')
+    assert shown == '<p>hi</p><a>j</a><a>d</a><a href="/web#id=1" rel="noopener noreferrer">ok</a>'
+
+
 def test_form_labels_name_their_field_and_divs_keep_their_name(web_db):
     from lxml import etree
 
