@@ -68,7 +68,10 @@ def prepare(dbname: str, sandbox_url: str, state: dict, base_url: str = BASE_URL
                   "application_id": public["application_id"], "client_id": public["client_id"],
                   "client_secret": public["client_secret"]}
         # the sandbox issues its secrets when it starts: today is the true issue date here
-        app.write(values) if app else App.create({**values, "secret_issued_on": fields.Date.today()})
+        if app:
+            app.write(values)
+        else:
+            App.create({**values, "secret_issued_on": fields.Date.today()})
         # the demo seller of the MWS era is the sandbox's North-America seller
         account = env["amazon.account"].search([("name", "=", "Amazon US (MWS)")])
         account.write({"seller_key": seller["selling_partner_id"]})
