@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 COQUIAPPS := $(VENV)/bin/coquiapps
 STAMP := $(VENV)/.installed-stamp
 DEMO_DB ?= demo
+DEMO_PORT ?= 8069
+DEMO_SANDBOX_PORT ?= 8111
 
 .PHONY: install demo test browser lint clean
 
@@ -24,7 +26,7 @@ browser:
 	@sh coquiapps/testing/ensure_browser.sh
 
 demo: install
-	@$(PY) -m coquiapps.cli.demo $(DEMO_DB)
+	@$(COQUIAPPS) demo $(DEMO_DB) --http-port $(DEMO_PORT) --sandbox-port $(DEMO_SANDBOX_PORT)
 
 # lint first: a broken layer fails in seconds, before the suite's minutes
 test: lint browser

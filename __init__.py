@@ -3,7 +3,8 @@
 Package map: ``spapi/`` the pure SP-API/LWA client; ``models/`` credentials,
 tokens, linking, orders, health; ``controllers/`` the OAuth consent pages;
 ``wizards/`` migration off MWS, private apps, secret rotation; ``cli/`` the
-``coquiapps amazon-sandbox`` command; ``tests/amazon_sandbox/`` the local Amazon.
+``coquiapps amazon-sandbox`` and ``coquiapps demo`` commands. The local Amazon is
+the package ``amazon_sandbox`` beside this module (it imports nothing of it).
 """
 from . import controllers, models, wizards  # noqa: F401
 

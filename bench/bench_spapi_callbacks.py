@@ -57,10 +57,11 @@ from coquiapps.service import db  # noqa: E402
 from coquiapps.tools import config  # noqa: E402
 
 discovery.discover(config.current().addons_paths)
-from coquiapps.addons.sale_amazon_spapi.tests.amazon_sandbox.app import Sandbox  # noqa: E402
-from coquiapps.addons.sale_amazon_spapi.tests.amazon_sandbox.server import serve  # noqa: E402
-from coquiapps.addons.sale_amazon_spapi.tests.amazon_sandbox.testing import Harness  # noqa: E402
 from coquiapps.addons.sale_amazon_spapi.tests.spapi_world import World, confirm_on_amazon  # noqa: E402
+
+from amazon_sandbox.app import Sandbox  # noqa: E402
+from amazon_sandbox.server import serve  # noqa: E402
+from amazon_sandbox.testing import Harness  # noqa: E402
 
 TARGET_MS = 300
 LWA_LOG = re.compile(r"lwa:authorization_code POST /auth/o2/token -> \S+ \(request id (\S+), (\d+) ms\)")

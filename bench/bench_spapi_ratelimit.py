@@ -28,9 +28,8 @@ from _common import line  # noqa: E402
 from coquiapps.modules import discovery  # noqa: E402
 
 discovery.discover()
-from coquiapps.addons.sale_amazon_spapi.tests.amazon_sandbox import Sandbox, serve  # noqa: E402
-from coquiapps.addons.sale_amazon_spapi.tests.amazon_sandbox.testing import Harness  # noqa: E402
-
+from amazon_sandbox import Sandbox, serve  # noqa: E402
+from amazon_sandbox.testing import Harness  # noqa: E402
 from coquiapps import sql_db  # noqa: E402
 from coquiapps.orm import SUPERUSER_ID, Environment, Registry  # noqa: E402
 from coquiapps.service import db  # noqa: E402

@@ -3,7 +3,7 @@
     python bench/bench_spapi_tokens.py [--accounts 1000] [--workers 4] [--hours 6] [--scale 60]
                                        [--baseline naive|none] [--worker-nice 10]
 
-The local Amazon sandbox (tests/amazon_sandbox/) serves 1,000 distinct sellers, one connected
+The local Amazon sandbox (amazon_sandbox/) serves 1,000 distinct sellers, one connected
 account each, self-authorized through the module's Private App Authorization. The sandbox runs
 ``--scale`` times faster than the wall clock (it ages LWA access tokens, usage plans and orders by
 that clock) and the database is told so through ``sale_amazon_spapi.time_scale``.
@@ -126,7 +126,7 @@ def configure(h, dbname: str) -> None:
 
 def connect(sandbox_url: str, dbname: str, numbers: range, orders_per_seller: int) -> None:
     """A new sandbox seller per account, connected through Private App Authorization (LWA + a call)."""
-    from coquiapps.addons.sale_amazon_spapi.tests.amazon_sandbox.testing import Harness
+    from amazon_sandbox.testing import Harness
 
     h = Harness(SimpleNamespace(sandbox=None, url=sandbox_url))
     app = h.app("private")
@@ -285,8 +285,8 @@ def main() -> None:
         connect(args.sandbox, args.db, range(args.connect, args.accounts, args.workers), args.orders_per_seller)
         return
 
-    from coquiapps.addons.sale_amazon_spapi.tests.amazon_sandbox import Sandbox, serve
-    from coquiapps.addons.sale_amazon_spapi.tests.amazon_sandbox.testing import Harness
+    from amazon_sandbox import Sandbox, serve
+    from amazon_sandbox.testing import Harness
 
     server = serve(Sandbox(seed=17, time_scale=1.0), host="127.0.0.1", port=0)
     h = Harness(server)

@@ -25,7 +25,7 @@ from coquiapps.addons.sale_amazon_spapi.spapi import (
     SPAPIClient,
 )
 
-from .amazon_sandbox import Sandbox, serve
+from amazon_sandbox import Sandbox, serve
 
 _item_ids = itertools.count(70000000000001)
 

@@ -7,11 +7,10 @@ import contextlib
 import re
 from urllib.parse import parse_qs, urlsplit
 
+from amazon_sandbox.testing import Harness
 from coquiapps import fields, sql_db
 from coquiapps.orm import SUPERUSER_ID, Environment, Registry
 from coquiapps.testing import databases
-
-from .amazon_sandbox.testing import Harness
 
 BASE_URL = "http://localhost"
 CALLBACK = f"{BASE_URL}/amazon_spapi/callback"

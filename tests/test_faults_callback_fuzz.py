@@ -6,9 +6,9 @@ from urllib.parse import urlencode
 
 import pytest
 
+from amazon_sandbox.testing import running
 from coquiapps.addons.web.tests.common import WebClient
 
-from .amazon_sandbox.testing import running
 from .spapi_world import confirm_on_amazon, new_world, page_outcome
 
 CASES = 10_000

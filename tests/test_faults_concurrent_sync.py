@@ -4,7 +4,8 @@ import subprocess
 
 import pytest
 
-from .amazon_sandbox.testing import running
+from amazon_sandbox.testing import running
+
 from .faults_world import cli, doubles, expected_orders, imported_refs, shell
 from .spapi_world import new_world
 

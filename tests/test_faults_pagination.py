@@ -3,7 +3,8 @@ import datetime as dt
 
 import pytest
 
-from .amazon_sandbox.testing import running
+from amazon_sandbox.testing import running
+
 from .faults_world import account_with_backlog, doubles, expected_orders, imported_refs
 from .spapi_world import new_world
 

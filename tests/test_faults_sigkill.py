@@ -12,7 +12,8 @@ import time
 
 import pytest
 
-from .amazon_sandbox.testing import running
+from amazon_sandbox.testing import running
+
 from .faults_world import (
     account_with_backlog,
     cli,

@@ -9,7 +9,7 @@
 * pylint with pylint-odoo and the project's ``.pylintrc`` reports nothing.
 
 The runtime's exporter walks the whole addon folder, and this addon's folder is the
-repository root, which also holds the runtime (``coquiapps/``) and ``bench/``: the
+repository root, which also holds the runtime (``coquiapps/``), ``amazon_sandbox/`` and ``bench/``: the
 template keeps only the messages found in the module's own files. To refresh it::
 
     .venv/bin/python -m tests.test_i18n_and_lint pot
@@ -37,7 +37,7 @@ PLURAL_FORMS = {"fr": "nplurals=2; plural=(n > 1);", "de": "nplurals=2; plural=(
                 "es": "nplurals=2; plural=(n != 1);", "it": "nplurals=2; plural=(n != 1);",
                 "ja": "nplurals=1; plural=0;"}
 # what the exporter also walks below the repository root but is not the module
-FOREIGN = ("coquiapps/", "bench/", "tests/", ".")
+FOREIGN = ("coquiapps/", "amazon_sandbox/", "bench/", "tests/", ".")
 NOT_MODULE = ("build", "dist", "test-output", "i18n")
 PLACEHOLDER = re.compile(r"%(?:\(\w+\))?[-#0 +]*\d*(?:\.\d+)?[sdifrx%]")
 LINTED = ["__init__.py", "__manifest__.py", "models", "controllers", "wizards", "spapi", "cli"]

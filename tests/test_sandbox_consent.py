@@ -3,7 +3,8 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from coquiapps.addons.sale_amazon_spapi.tests.amazon_sandbox.testing import running
+
+from amazon_sandbox.testing import running
 
 CALLBACK = "https://erp.test/amazon/oauth/callback"
 

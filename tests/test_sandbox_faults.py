@@ -3,8 +3,9 @@ import time
 
 import pytest
 import requests
-from coquiapps.addons.sale_amazon_spapi.tests.amazon_sandbox import Faults
-from coquiapps.addons.sale_amazon_spapi.tests.amazon_sandbox.testing import running
+
+from amazon_sandbox import Faults
+from amazon_sandbox.testing import running
 
 PARTICIPATIONS = "/sellers/v1/marketplaceParticipations"
 

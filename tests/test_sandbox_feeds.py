@@ -298,7 +298,8 @@ def test_listings_document_with_a_bad_header_is_fatal(world):
 
 def test_client_and_sandbox_declare_the_same_usage_plans():
     from coquiapps.addons.sale_amazon_spapi.spapi import OPERATIONS
-    from coquiapps.addons.sale_amazon_spapi.tests.amazon_sandbox import PLANS
+
+    from amazon_sandbox import PLANS
 
     expected = {"createFeedDocument": (0.5, 15), "createFeed": (0.0083, 15), "getFeed": (2, 15),
                 "getFeeds": (0.0222, 10), "cancelFeed": (2, 15), "getFeedDocument": (0.0222, 10),

@@ -5,8 +5,9 @@ from types import SimpleNamespace
 import pytest
 
 sp_api_auth = pytest.importorskip("sp_api.auth")
-from coquiapps.addons.sale_amazon_spapi.tests.amazon_sandbox.testing import running  # noqa: E402
 from sp_api.api import Feeds  # noqa: E402
+
+from amazon_sandbox.testing import running  # noqa: E402
 
 from .test_sandbox_python_amazon_sp_api import token_client_for  # noqa: E402
 

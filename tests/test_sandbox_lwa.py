@@ -1,6 +1,7 @@
 """Login with Amazon token endpoint, checked against AMAZON.md §2-3."""
 import pytest
-from coquiapps.addons.sale_amazon_spapi.tests.amazon_sandbox.testing import running
+
+from amazon_sandbox.testing import running
 
 ROTATION = "sellingpartnerapi::client_credential:rotation"
 

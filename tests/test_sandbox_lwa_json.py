@@ -1,7 +1,8 @@
 """LWA token endpoint with JSON bodies, as Amazon's SDK LWA clients (Java, C#, npm) post them."""
 import pytest
 import requests
-from coquiapps.addons.sale_amazon_spapi.tests.amazon_sandbox.testing import running
+
+from amazon_sandbox.testing import running
 
 
 @pytest.fixture

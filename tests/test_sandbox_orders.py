@@ -2,7 +2,8 @@
 from datetime import UTC, datetime
 
 import pytest
-from coquiapps.addons.sale_amazon_spapi.tests.amazon_sandbox.testing import running
+
+from amazon_sandbox.testing import running
 
 SEARCH = "/orders/2026-01-01/orders"
 DAY = 86400

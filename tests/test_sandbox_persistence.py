@@ -1,7 +1,7 @@
 """The sandbox keeps its world under ``data_dir``: a link made before a restart still works after it."""
 import json
 
-from coquiapps.addons.sale_amazon_spapi.tests.amazon_sandbox.testing import running
+from amazon_sandbox.testing import running
 
 PARTICIPATIONS = "/sellers/v1/marketplaceParticipations"
 

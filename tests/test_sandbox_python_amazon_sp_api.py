@@ -11,9 +11,10 @@ from types import SimpleNamespace
 import pytest
 
 sp_api_auth = pytest.importorskip("sp_api.auth")
-from coquiapps.addons.sale_amazon_spapi.tests.amazon_sandbox.testing import running  # noqa: E402
 from sp_api.api import Orders, Sellers  # noqa: E402
 from sp_api.base import SellingApiForbiddenException  # noqa: E402
+
+from amazon_sandbox.testing import running  # noqa: E402
 
 
 def token_client_for(url: str):

@@ -4,8 +4,9 @@ import types
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from coquiapps.addons.sale_amazon_spapi.tests.amazon_sandbox import app as sandbox_app
-from coquiapps.addons.sale_amazon_spapi.tests.amazon_sandbox.testing import running
+
+from amazon_sandbox import app as sandbox_app
+from amazon_sandbox.testing import running
 
 PARTICIPATIONS = "/sellers/v1/marketplaceParticipations"
 DENIED = "Access to requested resource is denied."

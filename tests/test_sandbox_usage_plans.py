@@ -3,8 +3,9 @@ import time
 from datetime import UTC, datetime
 
 import pytest
-from coquiapps.addons.sale_amazon_spapi.tests.amazon_sandbox import PLANS, UsagePlans
-from coquiapps.addons.sale_amazon_spapi.tests.amazon_sandbox.testing import running
+
+from amazon_sandbox import PLANS, UsagePlans
+from amazon_sandbox.testing import running
 
 SEARCH = "/orders/2026-01-01/orders"
 

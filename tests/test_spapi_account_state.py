@@ -2,9 +2,9 @@
 a private app's token must be the account's seller's (issue #13, problems 5 and 8)."""
 import pytest
 
+from amazon_sandbox.testing import running
 from coquiapps.exceptions import UserError
 
-from .amazon_sandbox.testing import running
 from .spapi_world import new_world
 
 

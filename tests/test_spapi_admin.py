@@ -3,10 +3,10 @@ import datetime as dt
 
 import pytest
 
+from amazon_sandbox.testing import running
 from coquiapps import fields
 from coquiapps.exceptions import UserError
 
-from .amazon_sandbox.testing import running
 from .spapi_world import new_world
 
 

@@ -30,7 +30,7 @@ from coquiapps.addons.sale_amazon_spapi.spapi import (
 
 def _sandbox_api():
     try:
-        from coquiapps.addons.sale_amazon_spapi.tests.amazon_sandbox import Sandbox, serve
+        from amazon_sandbox import Sandbox, serve
     except ImportError as exc:
         pytest.skip(f"Amazon sandbox not available: {exc}")
     return Sandbox, serve

@@ -3,9 +3,9 @@ from pathlib import Path
 
 import pytest
 
+from amazon_sandbox.testing import running
 from coquiapps.testing.browser import MARKS, chromium, served_app
 
-from .amazon_sandbox.testing import running
 from .spapi_world import new_world
 
 OUTPUT = Path(__file__).resolve().parents[1] / "test-output" / "spapi"

@@ -1,9 +1,9 @@
 """Linking an account through Amazon's consent page: the admin, the owner, and every refusal."""
 import pytest
 
+from amazon_sandbox.testing import running
 from coquiapps.addons.web.tests.common import WebClient, text
 
-from .amazon_sandbox.testing import running
 from .spapi_world import confirm_on_amazon, new_world, page_outcome
 
 

@@ -3,10 +3,10 @@ import datetime as dt
 
 import pytest
 
+from amazon_sandbox.testing import running
 from coquiapps.service import db as db_service
 from coquiapps.testing import databases
 
-from .amazon_sandbox.testing import running
 from .spapi_world import World, new_world
 
 

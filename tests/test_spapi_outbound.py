@@ -2,7 +2,8 @@
 (real HTTP; the scheduled actions run as in production, commits included)."""
 import pytest
 
-from .amazon_sandbox.testing import running
+from amazon_sandbox.testing import running
+
 from .outbound_world import US, OutboundWorld
 
 

@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from amazon_sandbox.testing import running
 from coquiapps.testing.browser import MARKS, chromium, login, served_app
 
-from .amazon_sandbox.testing import running
 from .outbound_world import OutboundWorld
 
 OUTPUT = Path(__file__).resolve().parents[1] / "test-output"

@@ -3,12 +3,12 @@
 import datetime as dt
 
 import pytest
+from coquiapps.addons.sale_amazon_spapi.cli import demo
 
+from amazon_sandbox.testing import running
 from coquiapps import sql_db
-from coquiapps.cli import demo
 from coquiapps.orm import SUPERUSER_ID, Environment, Registry
 
-from .amazon_sandbox.testing import running
 from .outbound_world import SHIPPING
 
 

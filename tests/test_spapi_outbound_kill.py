@@ -8,7 +8,8 @@ import signal
 
 import pytest
 
-from .amazon_sandbox.testing import running
+from amazon_sandbox.testing import running
+
 from .faults_world import shell
 from .outbound_world import OutboundWorld
 

@@ -21,6 +21,7 @@ import zipfile
 import pytest
 import requests
 
+from amazon_sandbox.testing import running
 from coquiapps import sql_db
 from coquiapps.service import backup, pgtools
 from coquiapps.service import db as db_service
@@ -28,7 +29,6 @@ from coquiapps.sql_db import postgres
 from coquiapps.testing import databases
 from coquiapps.testing.browser import served_app
 
-from .amazon_sandbox.testing import running
 from .spapi_world import new_world
 
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')

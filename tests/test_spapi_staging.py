@@ -1,12 +1,12 @@
 """A staging copy never sends anyone to Amazon's production consent, and the way back names its database."""
 import pytest
 
+from amazon_sandbox.testing import running
 from coquiapps.addons.web.tests.common import WebClient, text
 from coquiapps.exceptions import RedirectWarning, UserError
 from coquiapps.service import db as db_service
 from coquiapps.testing import databases
 
-from .amazon_sandbox.testing import running
 from .spapi_world import World, confirm_on_amazon, page_outcome
 
 PRODUCTION_KEYS = ("lwa_token_url", "consent_base_url", "endpoint_na", "endpoint_eu", "endpoint_fe")

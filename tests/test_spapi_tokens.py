@@ -7,9 +7,9 @@ import time
 
 import pytest
 
+from amazon_sandbox.testing import running
 from coquiapps.tools import config
 
-from .amazon_sandbox.testing import running
 from .spapi_world import new_world
 
 

@@ -37,6 +37,7 @@ from unittest import mock
 
 import pytest
 
+from amazon_sandbox.testing import running
 from coquiapps import sql_db
 from coquiapps.modules import discovery
 from coquiapps.orm import SUPERUSER_ID, Environment, Registry
@@ -44,8 +45,6 @@ from coquiapps.service import db as db_service
 from coquiapps.testing import databases
 from coquiapps.testing.browser import MARKS, chromium, login, served_app
 from coquiapps.tools import config
-
-from .amazon_sandbox.testing import running
 
 OUTPUT = Path(__file__).resolve().parents[1] / "test-output" / "walkthrough"
 PATCH = "sale_amazon_spapi"

@@ -1,4 +1,4 @@
-"""``coquiapps module``: list, update-list, install, upgrade, uninstall."""
+"""``coquiapps module``: list, update-list, install, upgrade, uninstall; upgrading outdated modules."""
 from __future__ import annotations
 
 import argparse
@@ -79,3 +79,21 @@ class ModuleCommand(Command):
             done = report.installed or report.upgraded or report.uninstalled
             print(f"{options.action}ed: {', '.join(done) or 'nothing to do'}".replace("upgradeed", "upgraded"))
             return 0
+
+
+def upgrade_outdated(dbname: str, say=print) -> list[str]:
+    """Upgrade the modules of ``dbname`` whose code is newer (a database kept from an older checkout)."""
+    from coquiapps import sql_db
+    from coquiapps.modules import loading
+    from coquiapps.orm import SUPERUSER_ID, Environment, Registry
+
+    with sql_db.cursor(dbname) as cr:
+        outdated = loading.outdated_modules(cr)
+    if not outdated:
+        return []
+    say(f"... upgrading {', '.join(f'{n} ({old} -> {new})' for n, (old, new) in sorted(outdated.items()))} "
+        f"in {dbname!r}: the code is newer than the database")
+    with sql_db.cursor(dbname) as cr:
+        env = Environment(cr, SUPERUSER_ID, {}, registry=Registry.get(dbname))
+        loading.upgrade_modules(env, sorted(outdated))
+    return sorted(outdated)

@@ -2,7 +2,7 @@
 import logging
 
 from coquiapps import sql_db
-from coquiapps.cli import demo
+from coquiapps.cli.module import upgrade_outdated
 from coquiapps.modules import loading
 from coquiapps.orm import Registry
 
@@ -26,9 +26,9 @@ def test_outdated_modules_are_named_and_upgraded(new_db, caplog):
         Registry.load(db)
     assert f"coquiapps module upgrade -d {db} base" in caplog.text
 
-    assert demo.upgrade_outdated(db) == ["base"]
+    assert upgrade_outdated(db) == ["base"]
     with sql_db.cursor(db) as cr:
         assert loading.outdated_modules(cr) == {}
         cr.execute("SELECT latest_version FROM ir_module_module WHERE name = 'base'")
         assert cr.fetchone()[0] == current
-    assert demo.upgrade_outdated(db) == []
+    assert upgrade_outdated(db) == []

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import contextlib
 
-from ..amazon_sandbox.testing import running
+from amazon_sandbox.testing import running
+
 from ..spapi_world import new_world
 
 

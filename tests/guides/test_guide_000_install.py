@@ -14,10 +14,10 @@ its base URL, and the Amazon sandbox.
 """
 import pytest
 
+from amazon_sandbox.testing import running
 from coquiapps.testing.browser import MARKS, chromium, login, served_app
 from coquiapps.tools import config
 
-from ..amazon_sandbox.testing import running
 from ..test_walkthrough_browser import (
     ACCOUNT,
     PATCH,

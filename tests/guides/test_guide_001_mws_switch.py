@@ -13,9 +13,9 @@ import zoneinfo
 
 import pytest
 
+from amazon_sandbox.testing import running
 from coquiapps.testing.browser import MARKS, chromium, served_app
 
-from ..amazon_sandbox.testing import running
 from ..spapi_world import new_world
 from .walk import TIMEZONES, Shots, admin_page
 

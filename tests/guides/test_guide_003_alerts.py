@@ -25,12 +25,12 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
+from amazon_sandbox.testing import running
 from coquiapps import fields, sql_db
 from coquiapps.orm import SUPERUSER_ID, Environment, Registry
 from coquiapps.testing import databases
 from coquiapps.testing.browser import MARKS, chromium, served_app
 
-from ..amazon_sandbox.testing import running
 from .walk import TIMEZONES, Shots, admin_page
 
 pytestmark = [*MARKS, pytest.mark.slow]

@@ -3,7 +3,7 @@ Central consent page and the Selling Partner API (Sellers, Orders v0 and
 2026-01-01, Application Management, Feeds 2021-06-30 with its document storage,
 Listings Items getListingsItem), with usage plans, faults and a clock.
 
-    from coquiapps.addons.sale_amazon_spapi.tests.amazon_sandbox import Sandbox, serve
+    from amazon_sandbox import Sandbox, serve
 
     sandbox = Sandbox(seed=1, time_scale=1.0)
     server = serve(sandbox, host="127.0.0.1", port=0)
@@ -12,7 +12,10 @@ Listings Items getListingsItem), with usage plans, faults and a clock.
     sandbox.clock.advance(3600)
     server.stop()
 
-See README.md beside this file for the control routes.
+A package of its own: it imports nothing of the ERP or of its SP-API client.
+``amazon-sandbox`` (:mod:`amazon_sandbox.cli`) serves it from the command line;
+:mod:`amazon_sandbox.testing` is the tests' harness. See README.md beside this
+file for the control routes.
 """
 from .app import Sandbox
 from .clock import Clock

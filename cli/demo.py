@@ -1,16 +1,17 @@
-"""``make demo``: the product running on the embedded PostgreSQL, with a local Amazon.
+"""``coquiapps demo`` (``make demo``): the product on the embedded PostgreSQL, with a local Amazon.
 
 Creates the demo database (once) with the Amazon Connector and its demo data
 (the Amazon/Selling Partner API Patch installs automatically), starts the
 Amazon sandbox, points the database at it, and serves the web client.
 """
+# pylint: disable=print-used  # a command-line tool reports on stdout
 from __future__ import annotations
 
+import argparse
 import socket
-import sys
 from pathlib import Path
 
-from coquiapps.cli.main import setup
+from coquiapps.cli.command import Command
 
 SANDBOX_PORT = 8111
 HTTP_PORT = 8069
@@ -36,27 +37,10 @@ def _say(message: str = "") -> None:
     print(message, flush=True)
 
 
-def upgrade_outdated(dbname: str) -> list[str]:
-    """Upgrade the modules of ``dbname`` whose code is newer (a demo kept from an older checkout)."""
-    from coquiapps import sql_db
-    from coquiapps.modules import loading
-    from coquiapps.orm import SUPERUSER_ID, Environment, Registry
-
-    with sql_db.cursor(dbname) as cr:
-        outdated = loading.outdated_modules(cr)
-    if not outdated:
-        return []
-    _say(f"... upgrading {', '.join(f'{n} ({old} -> {new})' for n, (old, new) in sorted(outdated.items()))} "
-         f"in {dbname!r}: the code is newer than the database")
-    with sql_db.cursor(dbname) as cr:
-        env = Environment(cr, SUPERUSER_ID, {}, registry=Registry.get(dbname))
-        loading.upgrade_modules(env, sorted(outdated))
-    return sorted(outdated)
-
-
-def prepare(dbname: str, sandbox_url: str, state: dict) -> dict:
+def prepare(dbname: str, sandbox_url: str, state: dict, base_url: str = BASE_URL) -> dict:
     """Create the database if needed and point it at the sandbox; returns what to print."""
     from coquiapps import fields, sql_db
+    from coquiapps.cli.module import upgrade_outdated
     from coquiapps.orm import SUPERUSER_ID, Environment, Registry
     from coquiapps.service import db
 
@@ -64,13 +48,13 @@ def prepare(dbname: str, sandbox_url: str, state: dict) -> dict:
         _say(f"... creating the demo database {dbname!r} (Amazon Connector with demo data)")
         db.create_database(dbname, demo=True, modules=["sale_amazon"], progress=lambda m: _say(f"... {m}"))
     else:
-        upgrade_outdated(dbname)
+        upgrade_outdated(dbname, say=_say)
     public = next(a for a in state["apps"] if a["kind"] == "public" and not a["draft"])
     seller = next(s for s in state["sellers"] if s["region"] == "NA")
     with sql_db.cursor(dbname) as cr:
         env = Environment(cr, SUPERUSER_ID, {}, registry=Registry.get(dbname))
         params = env["ir.config_parameter"]
-        params.set_param("web.base.url", BASE_URL)
+        params.set_param("web.base.url", base_url)
         # a staging copy of this database takes the sandbox's app again from here (Use an Amazon Sandbox)
         params.set_param("sale_amazon_spapi.sandbox_url", sandbox_url)
         endpoints = state["endpoints"]
@@ -84,7 +68,10 @@ def prepare(dbname: str, sandbox_url: str, state: dict) -> dict:
                   "application_id": public["application_id"], "client_id": public["client_id"],
                   "client_secret": public["client_secret"]}
         # the sandbox issues its secrets when it starts: today is the true issue date here
-        app.write(values) if app else App.create({**values, "secret_issued_on": fields.Date.today()})
+        if app:
+            app.write(values)
+        else:
+            App.create({**values, "secret_issued_on": fields.Date.today()})
         # the demo seller of the MWS era is the sandbox's North-America seller
         account = env["amazon.account"].search([("name", "=", "Amazon US (MWS)")])
         account.write({"seller_key": seller["selling_partner_id"]})
@@ -107,37 +94,48 @@ def seed_sandbox(sandbox_url: str, seller: dict) -> None:
                  json={"queue_delay": DEMO_FEED_QUEUE, "processing_time": DEMO_FEED_PROCESSING})
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = setup(list(sys.argv[1:] if argv is None else argv))
-    dbname = args[0] if args else "demo"
-    for port in (HTTP_PORT, SANDBOX_PORT):
+class DemoCommand(Command):
+    name = "demo"
+    help = "Run the demo: the Amazon Connector's demo database, the Amazon sandbox and the web client"
+
+    def run(self, args: list[str]) -> int:
+        parser = argparse.ArgumentParser(prog=f"coquiapps {self.name}", description=self.help)
+        parser.add_argument("database", nargs="?", default="demo")
+        parser.add_argument("--http-port", type=int, default=HTTP_PORT)
+        parser.add_argument("--sandbox-port", type=int, default=SANDBOX_PORT)
+        options = parser.parse_args(args)
+        return run(options.database, options.http_port, options.sandbox_port)
+
+
+def run(dbname: str, http_port: int = HTTP_PORT, sandbox_port: int = SANDBOX_PORT) -> int:
+    """Serve the demo database and the sandbox until stopped; returns the exit status."""
+    base_url = f"http://127.0.0.1:{http_port}"
+    for port in (http_port, sandbox_port):
         if not _port_free(port):
             _say(f"make demo: port {port} on 127.0.0.1 is already in use; stop what uses it and run make demo again")
             return 1
-    from coquiapps.modules import discovery
+    from amazon_sandbox import Sandbox, serve
     from coquiapps.service import server
     from coquiapps.sql_db import postgres
     from coquiapps.tools import config
 
-    discovery.discover(config.current().addons_paths)
-    from coquiapps.addons.sale_amazon_spapi.tests.amazon_sandbox import Sandbox, serve
     _say(f"... using {postgres.describe()}")
     # the sandbox's world (apps, sellers, links, orders) is kept here: links survive a restart
     sandbox_dir = Path(config.current().data_dir) / "amazon-sandbox"
-    sandbox = serve(Sandbox(seed=1, data_dir=sandbox_dir), host="127.0.0.1", port=SANDBOX_PORT)
+    sandbox = serve(Sandbox(seed=1, data_dir=sandbox_dir), host="127.0.0.1", port=sandbox_port)
     import requests
 
     state = requests.get(f"{sandbox.url}/_sandbox/state", timeout=10).json()
     for app in state["apps"]:
         if app["kind"] == "public":
             requests.put(f"{sandbox.url}/_sandbox/apps/{app['client_id']}/redirect-uris",
-                         json={"redirect_uris": [f"{BASE_URL}/amazon_spapi/callback"]}, timeout=10)
-    info = prepare(dbname, sandbox.url, state)
+                         json={"redirect_uris": [f"{base_url}/amazon_spapi/callback"]}, timeout=10)
+    info = prepare(dbname, sandbox.url, state, base_url)
     seller = info["seller"]
     seed_sandbox(sandbox.url, seller)
     link_steps = LINKED_STEPS if info["linked"] else LINK_STEPS
     _say(f"""
-CoquiAPPs is running: {BASE_URL}/web?db={dbname}
+CoquiAPPs is running: {base_url}/web?db={dbname}
   log in as admin / admin
 
 Amazon sandbox (stands in for Amazon): {sandbox.url}
@@ -165,11 +163,6 @@ Stop with Ctrl+C.
     first_master_password(config.current())
     try:
         # every database is served: the staging copy made in the database manager opens beside it
-        return server.serve(wsgi_application, "127.0.0.1", HTTP_PORT, 0, [dbname], cron=True,
-                            restrict=False)
+        return server.serve(wsgi_application, "127.0.0.1", http_port, 0, [dbname], cron=True, restrict=False)
     finally:
         sandbox.stop()
-
-
-if __name__ == "__main__":
-    sys.exit(main())
