@@ -290,7 +290,7 @@ def _to_datetime(value) -> dt.datetime:
     if isinstance(value, dt.datetime):
         if value.tzinfo is not None:
             value = value.astimezone(dt.UTC).replace(tzinfo=None)
-        return value.replace(microsecond=0)
+        return value  # to the microsecond, as PostgreSQL's timestamp keeps it
     if isinstance(value, dt.date):
         return dt.datetime(value.year, value.month, value.day)
     text = str(value).strip().replace("T", " ").replace("Z", "+00:00")
