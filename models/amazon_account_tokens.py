@@ -1,7 +1,6 @@
 """The access-token lifecycle of an account: reuse, refresh once, classify LWA errors."""
 import datetime as dt
 import logging
-import random
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -14,11 +13,10 @@ from ..spapi import (
     InvalidClient,
     InvalidGrant,
     LWACredentials,
-    LWAError,
-    RetryableError,
-    SPAPIError,
 )
+from ..spapi.retry import RetryPolicy, call_with_retries
 from . import endpoints
+from .amazon_errors import amazon_errors
 from .clock import clock
 
 _logger = logging.getLogger(__name__)
@@ -38,7 +36,8 @@ DEFAULT_RENEWAL_COST = 0.02
 RENEWAL_SAFETY = 1.5
 _renewal_costs: dict[str, float] = {}
 LOCK_NAMESPACE = 0x5350                    # "SP": advisory locks of token refreshes
-LWA_ATTEMPTS = 4
+# LWA hiccups (5xx, server_error, temporarily_unavailable, network): 4 tries, 0.5-0.75 s, then twice that ...
+LWA_RETRY = RetryPolicy(max_attempts=4, base_delay=0.75, jitter=1 / 3)
 CRON_XMLID = "sale_amazon_spapi.cron_refresh_tokens"
 
 
@@ -116,21 +115,20 @@ class AmazonAccount(models.Model):
         if not refresh_token:
             raise UserError(_("The refresh token of %s cannot be read on this database: link the account "
                               "with Amazon again.", owner.name))
-        try:
-            token, refreshed = owner._sp_token_from_cache_or_lwa(refresh_token, rejected, valid_until)
-        except InvalidGrant as exc:
-            owner._sp_mark_reauthorization_needed(exc)
-            raise ReauthorizationNeeded(owner._sp_reauth_message(exc)) from exc
-        except InvalidClient as exc:
-            owner.spapi_app_id._mark_secret_rejected(exc)
-            raise UserError(_("Amazon rejected the LWA client secret of %(app)s: %(error)s",
-                              app=owner.spapi_app_id.name, error=exc)) from exc
-        except (RetryableError, LWAError, SPAPIError) as exc:
-            owner._sp_set_state({"sp_last_error": _("Could not get an access token: %s", exc)})
-            raise UserError(_("Amazon could not be reached to refresh the access token of %(account)s "
-                              "(%(error)s); the account stays connected and will retry.",
-                              account=owner.name, error=exc)) from exc
-        return token, refreshed
+        with amazon_errors(lambda exc: _("Amazon could not be reached to refresh the access token of "
+                                         "%(account)s (%(error)s); the account stays connected and will retry.",
+                                         account=owner.name, error=exc),
+                           on_error=lambda exc: owner._sp_set_state(
+                               {"sp_last_error": _("Could not get an access token: %s", exc)})):
+            try:
+                return owner._sp_token_from_cache_or_lwa(refresh_token, rejected, valid_until)
+            except InvalidGrant as exc:
+                owner._sp_mark_reauthorization_needed(exc)
+                raise ReauthorizationNeeded(owner._sp_reauth_message(exc)) from exc
+            except InvalidClient as exc:
+                owner.spapi_app_id._mark_secret_rejected(exc)
+                raise UserError(_("Amazon rejected the LWA client secret of %(app)s: %(error)s",
+                                  app=owner.spapi_app_id.name, error=exc)) from exc
 
     def _sp_token_from_cache_or_lwa(self, refresh_token: str, rejected: str | None, valid_until=None):
         self.ensure_one()
@@ -150,7 +148,9 @@ class AmazonAccount(models.Model):
             if token:
                 return token, False  # another worker refreshed while we waited
             lwa = endpoints.lwa_client(env, credentials)
-            fetched = _with_retries(lambda: lwa.refresh(refresh_token), self.name)
+            # time.sleep looked up per call: the fault tests shorten the backoff through this module
+            fetched = call_with_retries(lambda: lwa.refresh(refresh_token), LWA_RETRY, f"{self.name}: LWA token call",
+                                        sleep=lambda seconds: time.sleep(seconds))
             # Amazon's lifetime (3600 s), on our clock: shorter against a time-scaled sandbox
             expires_at = amazon.expiry(fetched.expires_at, dt.datetime.now(dt.UTC))
             Token = env["amazon.spapi.token"]
@@ -365,17 +365,3 @@ class AmazonAccount(models.Model):
         cron.sudo()._trigger(at)
         return at
 
-
-def _with_retries(call, label: str):
-    """LWA hiccups (5xx, server_error, temporarily_unavailable, network) are retried with backoff."""
-    delay = 0.5
-    for attempt in range(1, LWA_ATTEMPTS + 1):
-        try:
-            return call()
-        except RetryableError as exc:
-            if attempt == LWA_ATTEMPTS:
-                raise
-            _logger.warning("%s: LWA token call failed (%s); retry %d in %.1f s", label, exc, attempt, delay)
-            time.sleep(delay + random.uniform(0, delay / 2))
-            delay *= 2
-    raise AssertionError("unreachable")
