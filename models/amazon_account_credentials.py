@@ -31,9 +31,6 @@ class AmazonAccount(models.Model):
                                         help="Amazon's id of the seller, returned at consent")
     sp_refresh_token = fields.Char("Refresh Token", encrypted=True, password=True, copy=False,
                                    groups="base.group_system")
-    sp_access_token = fields.Char("Access Token", encrypted=True, password=True, copy=False,
-                                  groups="base.group_system")
-    sp_access_token_expires = fields.Datetime("Access Token Expires", copy=False, readonly=True)
     sp_authorized_on = fields.Datetime("Authorized On", copy=False, readonly=True)
     sp_state = fields.Selection(SP_STATES, "Connection", default="not_connected", required=True, copy=False)
     sp_state_reason = fields.Char("Why", copy=False)

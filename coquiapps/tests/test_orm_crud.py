@@ -33,6 +33,14 @@ def test_aware_datetime_is_stored_in_utc(Order):
     assert order.moment == dt.datetime(2024, 1, 1, 10, 0)
 
 
+def test_datetime_keeps_microseconds_through_the_database(Order):
+    moment = dt.datetime(2024, 1, 1, 12, 0, 5, 250_001)
+    order = Order.create({"name": "us", "moment": moment})
+    order.write({"moment": moment + dt.timedelta(microseconds=1)})
+    order.invalidate_model(["moment"])
+    assert order.moment == dt.datetime(2024, 1, 1, 12, 0, 5, 250_002)
+
+
 def test_required_field_is_enforced(Order):
     with pytest.raises(ValidationError, match="required"):
         Order.create({"sequence": 3})
