@@ -17,8 +17,8 @@ class ConsentRefused(UserError):
     """The callback cannot complete; the message says what happened and how to retry."""
 
 
-class AmazonAccount(models.Model):
-    _inherit = "amazon.account"
+class AmazonSpapiCredentials(models.AbstractModel):
+    _inherit = "amazon.spapi.credentials"
 
     def _sp_check_admin(self):
         self.env["res.users"]._check_system(_("Only administrators can link Amazon accounts."))

@@ -18,8 +18,8 @@ PROBE_SKU = "coquiapps-seller-check"
 LINKED_STATES = ("connected", "reauth", "error")
 
 
-class AmazonAccount(models.Model):
-    _inherit = "amazon.account"
+class AmazonSpapiCredentials(models.AbstractModel):
+    _inherit = "amazon.spapi.credentials"
 
     def _sp_expected_seller(self) -> str:
         """The seller this account belongs to, if it is known yet."""

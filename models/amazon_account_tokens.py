@@ -83,8 +83,8 @@ class AccountTokenProvider:
         return token
 
 
-class AmazonAccount(models.Model):
-    _inherit = "amazon.account"
+class AmazonSpapiCredentials(models.AbstractModel):
+    _inherit = "amazon.spapi.credentials"
 
     sp_access_token_expires = fields.Datetime("Access Token Expires", compute="_compute_sp_token_info")
 
@@ -148,9 +148,9 @@ class AmazonAccount(models.Model):
             if token:
                 return token, False  # another worker refreshed while we waited
             lwa = endpoints.lwa_client(env, credentials)
-            # time.sleep looked up per call: the fault tests shorten the backoff through this module
+            # this module's time.sleep, looked up now: the fault tests shorten the backoff through it
             fetched = call_with_retries(lambda: lwa.refresh(refresh_token), LWA_RETRY, f"{self.name}: LWA token call",
-                                        sleep=lambda seconds: time.sleep(seconds))
+                                        sleep=time.sleep)
             # Amazon's lifetime (3600 s), on our clock: shorter against a time-scaled sandbox
             expires_at = amazon.expiry(fetched.expires_at, dt.datetime.now(dt.UTC))
             Token = env["amazon.spapi.token"]
@@ -364,4 +364,3 @@ class AmazonAccount(models.Model):
                                                    ("call_at", ">", clock(self.env).now())]).unlink()
         cron.sudo()._trigger(at)
         return at
-
