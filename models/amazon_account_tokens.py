@@ -9,12 +9,7 @@ from coquiapps.exceptions import UserError
 from coquiapps.orm import SUPERUSER_ID, Environment
 from coquiapps.sql_db import cursor
 
-from ..spapi import (
-    InvalidClient,
-    InvalidGrant,
-    LWACredentials,
-)
-from ..spapi.retry import RetryPolicy, call_with_retries
+from ..spapi import InvalidClient, InvalidGrant, LWACredentials, RetryPolicy, call_with_retries
 from . import endpoints
 from .amazon_errors import amazon_errors
 from .clock import clock
