@@ -1,4 +1,13 @@
-"""SP-API credentials and connection state of an Amazon account.
+"""The credential mixin: every OAuth concern of an Amazon account in one abstract model.
+
+``amazon.spapi.credentials`` holds an account's SP-API credentials and connection
+state (this file), its access tokens (``amazon_account_tokens``), the link with Amazon
+(``amazon_account_link``, consent in ``amazon_spapi_consent``), the seller check
+(``amazon_account_seller``) and the state that follows Amazon's answers
+(``amazon_account_state``); where Amazon is comes from ``endpoints``, its time from
+``clock``. ``amazon.account`` inherits it and adds only what needs its own fields
+(the region of its home marketplace). The pattern is google_gmail's and
+microsoft_outlook's credential mixins (see shared/STYLE.md).
 
 An account is connected through an LWA application (``amazon.spapi.app``)
 and holds the seller's refresh token. Unified accounts (the same seller in
@@ -18,22 +27,23 @@ SP_STATES = [
 
 
 class AmazonAccount(models.Model):
-    _inherit = "amazon.account"
+    _name = "amazon.account"
+    _inherit = ["amazon.account", "amazon.spapi.credentials"]
 
-    # the MWS keys of the connector are secrets too: encrypted at rest from now on
-    mws_auth_token = fields.Char(encrypted=True)
-    aws_access_key_id = fields.Char(encrypted=True)
-    aws_secret_key = fields.Char(encrypted=True)
+    sp_region = fields.Selection(related="base_marketplace_id.region", string="Region")
+
+
+class AmazonSpapiCredentials(models.AbstractModel):
+    """The SP-API credentials of an account (mixin of ``amazon.account``)."""
+
+    _name = "amazon.spapi.credentials"
+    _description = "Amazon SP-API credentials"
 
     spapi_app_id = fields.Many2one("amazon.spapi.app", "SP-API Application", ondelete="restrict")
-    sp_region = fields.Selection(related="base_marketplace_id.region", string="Region")
     sp_selling_partner_id = fields.Char("Selling Partner ID", copy=False,
                                         help="Amazon's id of the seller, returned at consent")
     sp_refresh_token = fields.Char("Refresh Token", encrypted=True, password=True, copy=False,
                                    groups="base.group_system")
-    sp_access_token = fields.Char("Access Token", encrypted=True, password=True, copy=False,
-                                  groups="base.group_system")
-    sp_access_token_expires = fields.Datetime("Access Token Expires", copy=False, readonly=True)
     sp_authorized_on = fields.Datetime("Authorized On", copy=False, readonly=True)
     sp_state = fields.Selection(SP_STATES, "Connection", default="not_connected", required=True, copy=False)
     sp_state_reason = fields.Char("Why", copy=False)

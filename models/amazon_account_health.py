@@ -59,35 +59,29 @@ class AmazonAccount(models.Model):
                     app.sudo().write({"secret_notified_threshold": -2})
                     sent.append(("secret", app.name, None))
                 continue
-            threshold = crossed_threshold((app.secret_expires_on - today).days)
-            # stored: 0 = nothing sent yet, -1 = "expired" sent, else the days threshold sent
-            if threshold is not None and (threshold or -1) != app.secret_notified_threshold:
+            days = (app.secret_expires_on - today).days
+
+            def secret_message(threshold, app=app, days=days):
                 if threshold == 0:
-                    message = _("The LWA client secret of %(app)s expired on %(date)s: every token call fails "
-                                "until it is rotated (Rotate Client Secret).", app=app.name,
-                                date=app.secret_expires_on)
-                else:
-                    message = _("The LWA client secret of %(app)s expires on %(date)s (in %(days)s days). "
-                                "Rotate it in the Developer Console, then use Rotate Client Secret.",
-                                app=app.name, date=app.secret_expires_on,
-                                days=(app.secret_expires_on - today).days)
-                self._notify_admins(_("Amazon: client secret of %s expiring", app.name), message,
-                                    record=app, level="danger" if threshold <= 7 else "warning")
-                app.sudo().write({"secret_notified_threshold": threshold or -1})
-                sent.append(("secret", app.name, threshold))
+                    return _("The LWA client secret of %(app)s expired on %(date)s: every token call fails "
+                             "until it is rotated (Rotate Client Secret).", app=app.name, date=app.secret_expires_on)
+                return _("The LWA client secret of %(app)s expires on %(date)s (in %(days)s days). "
+                         "Rotate it in the Developer Console, then use Rotate Client Secret.",
+                         app=app.name, date=app.secret_expires_on, days=days)
+
+            sent += self._sp_notify_deadline(app, "secret_notified_threshold", days, "secret",
+                                             _("Amazon: client secret of %s expiring", app.name), secret_message)
         accounts = self.search([("sp_parent_id", "=", False), ("sp_neutralized", "=", False)])
         for account in accounts:
             due = account.sp_reauth_due_on
             if due:
-                threshold = crossed_threshold((due - today).days)
-                if threshold is not None and (threshold or -1) != account.sp_auth_notified_threshold:
-                    message = _("The Amazon authorization of %(account)s must be renewed before %(date)s "
-                                "(public applications are re-authorized every 365 days): use Link with Amazon.",
-                                account=account.name, date=due)
-                    self._notify_admins(_("Amazon: %s needs re-authorization soon", account.name), message,
-                                        record=account, level="danger" if threshold <= 7 else "warning")
-                    account.sudo().write({"sp_auth_notified_threshold": threshold or -1})
-                    sent.append(("authorization", account.name, threshold))
+                message = _("The Amazon authorization of %(account)s must be renewed before %(date)s "
+                            "(public applications are re-authorized every 365 days): use Link with Amazon.",
+                            account=account.name, date=due)
+                sent += self._sp_notify_deadline(account, "sp_auth_notified_threshold", (due - today).days,
+                                                 "authorization",
+                                                 _("Amazon: %s needs re-authorization soon", account.name),
+                                                 lambda _threshold, message=message: message)
             if account._sp_is_quiet():
                 self._notify_admins(
                     _("Amazon: no successful call for %s", account.name),
@@ -98,6 +92,19 @@ class AmazonAccount(models.Model):
                 account.sudo().write({"sp_quiet_notified_on": fields.Datetime.now()})
                 sent.append(("quiet", account.name, None))
         return sent
+
+    @api.model
+    def _sp_notify_deadline(self, record, marker, days_left, kind, title, message_for) -> list:
+        """Tell the admins about ``record``'s deadline ``days_left`` days away, once per threshold
+        crossed; ``marker`` is the field remembering the last one told (0: nothing sent yet, -1: the
+        "passed" notice). Returns ``[(kind, name, threshold)]`` when a notice went out, else ``[]``."""
+        threshold = crossed_threshold(days_left)
+        if threshold is None or (threshold or -1) == record[marker]:
+            return []
+        self._notify_admins(title, message_for(threshold), record=record,
+                            level="danger" if threshold <= 7 else "warning")
+        record.sudo().write({marker: threshold or -1})
+        return [(kind, record.name, threshold)]
 
     def _sp_is_quiet(self) -> bool:
         """Connected, expected to sync, and silent for 24 h (told at most once a day)."""

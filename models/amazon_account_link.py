@@ -5,9 +5,10 @@ import re
 from coquiapps import _, fields, models
 from coquiapps.exceptions import RedirectWarning, UserError
 
-from ..spapi import LWACredentials, LWAError, SellersAPI, SPAPIError, marketplace
+from ..spapi import LWACredentials, SellersAPI, marketplace
 from . import endpoints
 from .amazon_account_tokens import AccountTokenProvider
+from .amazon_errors import amazon_errors
 
 _logger = logging.getLogger(__name__)
 
@@ -16,8 +17,8 @@ class ConsentRefused(UserError):
     """The callback cannot complete; the message says what happened and how to retry."""
 
 
-class AmazonAccount(models.Model):
-    _inherit = "amazon.account"
+class AmazonSpapiCredentials(models.AbstractModel):
+    _inherit = "amazon.spapi.credentials"
 
     def _sp_check_admin(self):
         self.env["res.users"]._check_system(_("Only administrators can link Amazon accounts."))
@@ -119,14 +120,13 @@ class AmazonAccount(models.Model):
                 "%(expected)s.", got=selling_partner_id, expected=expected))
         self._sp_check_seller(selling_partner_id)  # not linked to another account already
         lwa = endpoints.lwa_client(self.env, LWACredentials(app.client_id, app.sudo().client_secret))
-        try:
+        with amazon_errors(lambda exc: _("Amazon could not be reached to finish the authorization (%s). Try "
+                                         "again in a moment.", exc),
+                           refused=lambda exc: _("Amazon did not accept the authorization code (%(error)s). Codes "
+                                                 "are valid for 5 minutes and once: start the link again.",
+                                                 error=exc),
+                           error=ConsentRefused):
             token = lwa.exchange_code(code, app.redirect_uri)
-        except LWAError as exc:
-            raise ConsentRefused(_("Amazon did not accept the authorization code (%(error)s). Codes are valid "
-                                   "for 5 minutes and once: start the link again.", error=exc)) from exc
-        except SPAPIError as exc:
-            raise ConsentRefused(_("Amazon could not be reached to finish the authorization (%s). Try again "
-                                   "in a moment.", exc)) from exc
         if not token.refresh_token:
             raise ConsentRefused(_("Amazon returned no refresh token; start the link again."))
         participations = self._sp_fetch_participations(token.value, selling_partner_id)
@@ -143,11 +143,9 @@ class AmazonAccount(models.Model):
     def _sp_fetch_participations(self, access_token: str, selling_partner_id: str):
         client = endpoints.spapi_client(self.env, self.base_marketplace_id.region, lambda force_refresh=False:
                                         access_token, selling_partner_id)
-        try:
+        with amazon_errors(lambda exc: _("Amazon accepted the authorization but the marketplace check failed "
+                                         "(%s); nothing was changed, try again.", exc), error=ConsentRefused):
             return SellersAPI(client).get_marketplace_participations()
-        except SPAPIError as exc:
-            raise ConsentRefused(_("Amazon accepted the authorization but the marketplace check failed "
-                                   "(%s); nothing was changed, try again.", exc)) from exc
 
     def _sp_store_grant(self, selling_partner_id, token, participations, refreshed=False):
         values = {
@@ -199,12 +197,10 @@ class AmazonAccount(models.Model):
 
     def _sp_participations(self):
         owner = self._sp_check_usable()
-        try:
+        with amazon_errors(lambda exc: _("Amazon refused the call for %(account)s: %(error)s",
+                                         account=owner.name, error=exc),
+                           on_error=lambda exc: owner._sp_set_state({"sp_last_error": str(exc)})):
             result = SellersAPI(owner._sp_client()).get_marketplace_participations()
-        except SPAPIError as exc:
-            owner._sp_set_state({"sp_last_error": str(exc)})
-            raise UserError(_("Amazon refused the call for %(account)s: %(error)s",
-                              account=owner.name, error=exc)) from exc
         owner._sp_mark_success()
         return result
 

@@ -5,6 +5,10 @@ from coquiapps import fields, models
 class AmazonAccount(models.Model):
     _inherit = "amazon.account"
 
+    # the MWS keys of the connector are secrets too: encrypted at rest from now on
+    mws_auth_token = fields.Char(encrypted=True)
+    aws_access_key_id = fields.Char(encrypted=True)
+    aws_secret_key = fields.Char(encrypted=True)
     sp_has_mws_keys = fields.Boolean(
         "MWS Keys Stored", compute="_compute_sp_has_mws_keys",
         help="The account still holds MWS credentials: it can be moved to the Selling Partner API")

@@ -8,17 +8,18 @@ claimed in the wizard (the consent callback gets the seller id from Amazon itsel
 """
 from coquiapps import _, models
 
-from ..spapi import AccessDenied, ListingsAPI, NotFound, SPAPIError
+from ..spapi import AccessDenied, ListingsAPI, NotFound
 from . import endpoints
 from .amazon_account_link import ConsentRefused
+from .amazon_errors import amazon_errors
 
 #: a SKU no seller has: only the seller check in the path matters
 PROBE_SKU = "coquiapps-seller-check"
 LINKED_STATES = ("connected", "reauth", "error")
 
 
-class AmazonAccount(models.Model):
-    _inherit = "amazon.account"
+class AmazonSpapiCredentials(models.AbstractModel):
+    _inherit = "amazon.spapi.credentials"
 
     def _sp_expected_seller(self) -> str:
         """The seller this account belongs to, if it is known yet."""
@@ -51,16 +52,15 @@ class AmazonAccount(models.Model):
         self.ensure_one()
         client = endpoints.spapi_client(self.env, self.base_marketplace_id.region,
                                         lambda force_refresh=False: access_token, selling_partner_id)
-        try:
-            ListingsAPI(client).get_listings_item(selling_partner_id, PROBE_SKU,
-                                                  [self.base_marketplace_id.api_ref], ("summaries",))
-        except NotFound:
-            return  # the seller matches; the SKU does not exist, as intended
-        except AccessDenied as exc:
-            raise ConsentRefused(_(
-                "Amazon says this refresh token is not seller %(seller)s's (%(error)s). Nothing was saved. Paste "
-                "the token shown when seller %(seller)s authorized the app in Seller Central (and check that the "
-                "app has the Product Listing role).", seller=selling_partner_id, error=exc)) from exc
-        except SPAPIError as exc:
-            raise ConsentRefused(_("Amazon could not confirm the seller of this refresh token (%s); nothing was "
-                                   "saved, try again.", exc)) from exc
+        with amazon_errors(lambda exc: _("Amazon could not confirm the seller of this refresh token (%s); "
+                                         "nothing was saved, try again.", exc), error=ConsentRefused):
+            try:
+                ListingsAPI(client).get_listings_item(selling_partner_id, PROBE_SKU,
+                                                      [self.base_marketplace_id.api_ref], ("summaries",))
+            except NotFound:
+                return  # the seller matches; the SKU does not exist, as intended
+            except AccessDenied as exc:
+                raise ConsentRefused(_(
+                    "Amazon says this refresh token is not seller %(seller)s's (%(error)s). Nothing was saved. "
+                    "Paste the token shown when seller %(seller)s authorized the app in Seller Central (and check "
+                    "that the app has the Product Listing role).", seller=selling_partner_id, error=exc)) from exc

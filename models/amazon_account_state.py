@@ -19,8 +19,8 @@ _logger = logging.getLogger(__name__)
 SHARED_FIELDS = ("sp_state", "sp_state_reason", "sp_last_error")
 
 
-class AmazonAccount(models.Model):
-    _inherit = "amazon.account"
+class AmazonSpapiCredentials(models.AbstractModel):
+    _inherit = "amazon.spapi.credentials"
 
     @api.model_create_multi
     def create(self, vals_list):

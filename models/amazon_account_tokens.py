@@ -1,7 +1,6 @@
 """The access-token lifecycle of an account: reuse, refresh once, classify LWA errors."""
 import datetime as dt
 import logging
-import random
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -10,19 +9,14 @@ from coquiapps.exceptions import UserError
 from coquiapps.orm import SUPERUSER_ID, Environment
 from coquiapps.sql_db import cursor
 
-from ..spapi import (
-    InvalidClient,
-    InvalidGrant,
-    LWACredentials,
-    LWAError,
-    RetryableError,
-    SPAPIError,
-)
+from ..spapi import InvalidClient, InvalidGrant, LWACredentials, RetryPolicy, call_with_retries
 from . import endpoints
+from .amazon_errors import amazon_errors
+from .clock import clock
 
 _logger = logging.getLogger(__name__)
 
-# Durations in Amazon's seconds; a time-scaled sandbox shortens them (see ``_amazon_time``).
+# Durations in Amazon's seconds; the clock says how long they last here (see ``clock.AmazonClock.here``).
 EXPIRY_MARGIN = dt.timedelta(seconds=60)   # Amazon's SDK treats a token as expired 60 s early
 REFRESH_LEAD = dt.timedelta(seconds=120)   # the cron renews a token when it has this long left ...
 REFRESH_WINDOW = dt.timedelta(seconds=30)  # ... with those lapsing this much later in the same run
@@ -37,19 +31,9 @@ DEFAULT_RENEWAL_COST = 0.02
 RENEWAL_SAFETY = 1.5
 _renewal_costs: dict[str, float] = {}
 LOCK_NAMESPACE = 0x5350                    # "SP": advisory locks of token refreshes
-LWA_ATTEMPTS = 4
+# LWA hiccups (5xx, server_error, temporarily_unavailable, network): 4 tries, 0.5-0.75 s, then twice that ...
+LWA_RETRY = RetryPolicy(max_attempts=4, base_delay=0.75, jitter=1 / 3)
 CRON_XMLID = "sale_amazon_spapi.cron_refresh_tokens"
-
-
-def _utcnow() -> dt.datetime:
-    """Naive UTC now with microseconds (``fields.Datetime.now()`` drops them; a time-scaled
-    sandbox makes a wall second several Amazon minutes)."""
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
-def _amazon_time(env, duration: dt.timedelta) -> dt.timedelta:
-    """How long ``duration`` of Amazon's time lasts here: itself, or less against a time-scaled sandbox."""
-    return duration / endpoints.time_scale(env)
 
 
 def renewal_starts(expiries: list[dt.datetime], lead: dt.timedelta, spacing: dt.timedelta) -> list[dt.datetime]:
@@ -94,18 +78,14 @@ class AccountTokenProvider:
         return token
 
 
-class AmazonAccount(models.Model):
-    _inherit = "amazon.account"
+class AmazonSpapiCredentials(models.AbstractModel):
+    _inherit = "amazon.spapi.credentials"
 
     sp_access_token_expires = fields.Datetime("Access Token Expires", compute="_compute_sp_token_info")
 
     def _compute_sp_token_info(self):
-        rows = {}
-        owner_ids = tuple({account._sp_owner().id for account in self if account.id})  # unified: the parent's
-        if owner_ids:
-            self.env.cr.execute("SELECT account_id, expires_at FROM amazon_spapi_token WHERE account_id IN %s",
-                                (owner_ids,))
-            rows = dict(self.env.cr.fetchall())
+        owners = {account._sp_owner().id for account in self if account.id}  # unified: the parent's
+        rows = self._sp_token_expiries(self.browse(sorted(owners))) if owners else {}
         for account in self:
             account.sp_access_token_expires = rows.get(account._sp_owner().id, False)
 
@@ -130,21 +110,20 @@ class AmazonAccount(models.Model):
         if not refresh_token:
             raise UserError(_("The refresh token of %s cannot be read on this database: link the account "
                               "with Amazon again.", owner.name))
-        try:
-            token, refreshed = owner._sp_token_from_cache_or_lwa(refresh_token, rejected, valid_until)
-        except InvalidGrant as exc:
-            owner._sp_mark_reauthorization_needed(exc)
-            raise ReauthorizationNeeded(owner._sp_reauth_message(exc)) from exc
-        except InvalidClient as exc:
-            owner.spapi_app_id._mark_secret_rejected(exc)
-            raise UserError(_("Amazon rejected the LWA client secret of %(app)s: %(error)s",
-                              app=owner.spapi_app_id.name, error=exc)) from exc
-        except (RetryableError, LWAError, SPAPIError) as exc:
-            owner._sp_set_state({"sp_last_error": _("Could not get an access token: %s", exc)})
-            raise UserError(_("Amazon could not be reached to refresh the access token of %(account)s "
-                              "(%(error)s); the account stays connected and will retry.",
-                              account=owner.name, error=exc)) from exc
-        return token, refreshed
+        with amazon_errors(lambda exc: _("Amazon could not be reached to refresh the access token of "
+                                         "%(account)s (%(error)s); the account stays connected and will retry.",
+                                         account=owner.name, error=exc),
+                           on_error=lambda exc: owner._sp_set_state(
+                               {"sp_last_error": _("Could not get an access token: %s", exc)})):
+            try:
+                return owner._sp_token_from_cache_or_lwa(refresh_token, rejected, valid_until)
+            except InvalidGrant as exc:
+                owner._sp_mark_reauthorization_needed(exc)
+                raise ReauthorizationNeeded(owner._sp_reauth_message(exc)) from exc
+            except InvalidClient as exc:
+                owner.spapi_app_id._mark_secret_rejected(exc)
+                raise UserError(_("Amazon rejected the LWA client secret of %(app)s: %(error)s",
+                                  app=owner.spapi_app_id.name, error=exc)) from exc
 
     def _sp_token_from_cache_or_lwa(self, refresh_token: str, rejected: str | None, valid_until=None):
         self.ensure_one()
@@ -154,40 +133,40 @@ class AmazonAccount(models.Model):
         credentials = LWACredentials(app.client_id, app.sudo().client_secret or "")
         with cursor(dbname) as cr:
             env = Environment(cr, SUPERUSER_ID, {}, registry=registry)
-            scale = endpoints.time_scale(env)
-            row_id, token = self._sp_fresh_token(env, rejected, valid_until, scale)
+            amazon = clock(env)
+            row_id, token = self._sp_fresh_token(env, rejected, valid_until, amazon)
             if token:
                 return token, False
             cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", (LOCK_NAMESPACE, self.id))
             cr.cache.clear()
-            row_id, token = self._sp_fresh_token(env, rejected, valid_until, scale)
+            row_id, token = self._sp_fresh_token(env, rejected, valid_until, amazon)
             if token:
                 return token, False  # another worker refreshed while we waited
             lwa = endpoints.lwa_client(env, credentials)
-            fetched = _with_retries(lambda: lwa.refresh(refresh_token), self.name)
-            received = dt.datetime.now(dt.UTC)
+            # this module's time.sleep, looked up now: the fault tests shorten the backoff through it
+            fetched = call_with_retries(lambda: lwa.refresh(refresh_token), LWA_RETRY, f"{self.name}: LWA token call",
+                                        sleep=time.sleep)
             # Amazon's lifetime (3600 s), on our clock: shorter against a time-scaled sandbox
-            expires_at = (received + (fetched.expires_at - received) / scale).replace(tzinfo=None)
+            expires_at = amazon.expiry(fetched.expires_at, dt.datetime.now(dt.UTC))
             Token = env["amazon.spapi.token"]
-            values = {"access_token": fetched.value, "refreshed_at": fields.Datetime.now()}
+            values = {"access_token": fetched.value, "refreshed_at": fields.Datetime.now(),
+                      "expires_at": expires_at}
             if row_id:
                 cr.execute("UPDATE amazon_spapi_token SET refresh_count = coalesce(refresh_count, 0) + 1 "
                            "WHERE id = %s", (row_id,))
                 Token.browse(row_id).write(values)
             else:
-                row_id = Token.create({**values, "account_id": self.id, "refresh_count": 1}).id
-            # to the microsecond: the ORM keeps whole seconds
-            cr.execute("UPDATE amazon_spapi_token SET expires_at = %s WHERE id = %s", (expires_at, row_id))
+                Token.create({**values, "account_id": self.id, "refresh_count": 1})
             return fetched.value, True
 
-    def _sp_fresh_token(self, env, rejected, valid_until=None, scale=1.0):
+    def _sp_fresh_token(self, env, rejected, valid_until, amazon):
         """(token row id or None, the cached token if it lives past the margin and ``valid_until``)."""
         env.cr.execute("SELECT id, expires_at FROM amazon_spapi_token WHERE account_id = %s", (self.id,))
         found = env.cr.fetchone()
         if not found:
             return None, None
-        now = _utcnow()
-        needed = max(now + EXPIRY_MARGIN / scale, valid_until or now)
+        now = amazon.now()
+        needed = max(now + amazon.here(EXPIRY_MARGIN), valid_until or now)
         if not found[1] or found[1] <= needed:
             return found[0], None
         token = env["amazon.spapi.token"].browse(found[0]).access_token
@@ -208,15 +187,11 @@ class AmazonAccount(models.Model):
                 account = env["amazon.account"].browse(account_id).exists()
                 if not account or account.sudo().sp_refresh_token != token.refresh_token:
                     return
-                received = dt.datetime.now(dt.UTC)
-                scale = endpoints.time_scale(env)
-                expires_at = (received + (token.expires_at - received) / scale).replace(tzinfo=None)
+                expires_at = clock(env).expiry(token.expires_at, dt.datetime.now(dt.UTC))
                 cr.execute("DELETE FROM amazon_spapi_token WHERE account_id = %s", (account_id,))
-                row = env["amazon.spapi.token"].create({"account_id": account_id, "access_token": token.value,
-                                                        "refreshed_at": fields.Datetime.now(),
-                                                        "refresh_count": int(refreshed)})
-                # to the microsecond: the ORM keeps whole seconds
-                cr.execute("UPDATE amazon_spapi_token SET expires_at = %s WHERE id = %s", (expires_at, row.id))
+                env["amazon.spapi.token"].create({"account_id": account_id, "access_token": token.value,
+                                                  "refreshed_at": fields.Datetime.now(),
+                                                  "refresh_count": int(refreshed), "expires_at": expires_at})
 
         self.env.cr.after_commit(keep)
 
@@ -275,18 +250,19 @@ class AmazonAccount(models.Model):
         accounts = self._sp_token_owners()
         if not accounts:
             return 0
-        window = _amazon_time(self.env, REFRESH_WINDOW)
-        until = _utcnow() + _amazon_time(self.env, CRON_INTERVAL)
+        amazon = clock(self.env)
+        window = amazon.here(REFRESH_WINDOW)
+        until = amazon.now() + amazon.here(CRON_INTERVAL)
         refreshed, tried, failed = 0, set(), set()
         expiries = self._sp_token_expiries(accounts)
-        while _utcnow() < until:
+        while amazon.now() < until:
             starts = self._sp_renewal_starts(accounts, expiries)
-            soon = _utcnow() + window
+            soon = amazon.now() + window
             due = [account_id for account_id, start in starts if start <= soon and account_id not in tried]
             if not due:
                 break
             # renewed unless it lives past the latest of them (another worker renewed it meanwhile)
-            horizon = max([_utcnow() + _amazon_time(self.env, REFRESH_LEAD) + window]
+            horizon = max([amazon.now() + amazon.here(REFRESH_LEAD) + window]
                           + [expiries[i] for i in due if expiries.get(i)])
             if len(due) >= 2 * REFRESH_THREADS:
                 refreshed += self._sp_refresh_in_threads(due, horizon)
@@ -303,10 +279,11 @@ class AmazonAccount(models.Model):
         """(account id, when its renewal must start), most urgent first; now for a missing token."""
         if expiries is None:
             expiries = self._sp_token_expiries(accounts)
-        now = _utcnow()
+        amazon = clock(self.env)
+        now = amazon.now()
         missing = [(account_id, now) for account_id in accounts.ids if not expiries.get(account_id)]
         held = sorted((expiry, account_id) for account_id, expiry in expiries.items() if expiry)
-        starts = renewal_starts([expiry for expiry, _id in held], _amazon_time(self.env, REFRESH_LEAD),
+        starts = renewal_starts([expiry for expiry, _id in held], amazon.here(REFRESH_LEAD),
                                 _renewal_spacing(self.env.cr.dbname))
         return missing + [(account_id, start) for (_expiry, account_id), start in zip(held, starts, strict=True)]
 
@@ -348,23 +325,27 @@ class AmazonAccount(models.Model):
 
     @api.model
     def _sp_token_expiries(self, accounts) -> dict:
-        """{account id: expiry} of the cached tokens, to the microsecond (read in SQL: the ORM keeps seconds)."""
-        self.env.cr.execute("SELECT account_id, expires_at FROM amazon_spapi_token WHERE account_id IN %s",
-                            (tuple(accounts.ids) or (0,),))
-        return dict(self.env.cr.fetchall())
+        """{account id: expiry} of the cached tokens, to the microsecond.
+
+        The rows are written in transactions of their own (see ``_sp_access_token``): the cache
+        of this one may be stale, and is dropped first."""
+        Token = self.env["amazon.spapi.token"].sudo()
+        Token.invalidate_model()
+        return {row.account_id: row.expires_at for row in Token.search([("account_id", "in", accounts.ids)])}
 
     @api.model
     def _sp_next_token_refresh(self, accounts, failed_ids=()):
         """When the next refresh run is needed: the earliest renewal start (:meth:`_sp_renewal_starts`),
         at the latest after ``CRON_INTERVAL``; for the tokens this run failed to renew, ``RETRY_AFTER``."""
-        now = _utcnow()
-        at = now + _amazon_time(self.env, CRON_INTERVAL)
+        amazon = clock(self.env)
+        now = amazon.now()
+        at = now + amazon.here(CRON_INTERVAL)
         if failed_ids:
-            at = min(at, now + _amazon_time(self.env, RETRY_AFTER))
+            at = min(at, now + amazon.here(RETRY_AFTER))
         for account_id, start in self._sp_renewal_starts(accounts):
             if account_id not in failed_ids:
                 at = min(at, start)  # in the past: it came due while this run worked
-        return max(at, now + _amazon_time(self.env, MIN_GAP))
+        return max(at, now + amazon.here(MIN_GAP))
 
     @api.model
     def _sp_schedule_token_refresh(self, accounts, failed_ids=()):
@@ -373,28 +354,8 @@ class AmazonAccount(models.Model):
         if not cron or not cron.active:
             return False
         at = self._sp_next_token_refresh(accounts, failed_ids)
-        cr = self.env.cr
-        # the ORM keeps whole seconds, and under a time-scaled sandbox a second is minutes of
-        # Amazon's time: the trigger is written to the microsecond (same row as cron._trigger(at))
-        cr.execute("DELETE FROM ir_cron_trigger WHERE cron_id = %s AND call_at > %s", (cron.id, _utcnow()))
-        cr.execute("INSERT INTO ir_cron_trigger (cron_id, call_at) VALUES (%s, %s)", (cron.id, at))
-        from coquiapps.service import cron as cron_service
-
-        dbname = cr.dbname
-        cr.after_commit(lambda: cron_service.notify(dbname))
+        # to the microsecond: under a time-scaled sandbox a wall second is minutes of Amazon's time
+        self.env["ir.cron.trigger"].sudo().search([("cron_id", "=", cron.id),
+                                                   ("call_at", ">", clock(self.env).now())]).unlink()
+        cron.sudo()._trigger(at)
         return at
-
-
-def _with_retries(call, label: str):
-    """LWA hiccups (5xx, server_error, temporarily_unavailable, network) are retried with backoff."""
-    delay = 0.5
-    for attempt in range(1, LWA_ATTEMPTS + 1):
-        try:
-            return call()
-        except RetryableError as exc:
-            if attempt == LWA_ATTEMPTS:
-                raise
-            _logger.warning("%s: LWA token call failed (%s); retry %d in %.1f s", label, exc, attempt, delay)
-            time.sleep(delay + random.uniform(0, delay / 2))
-            delay *= 2
-    raise AssertionError("unreachable")

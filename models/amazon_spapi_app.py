@@ -4,8 +4,9 @@ import datetime as dt
 from coquiapps import _, api, fields, models
 from coquiapps.exceptions import UserError
 
-from ..spapi import SCOPE_SECRET_ROTATION, LWACredentials, LWAError, SPAPIError
+from ..spapi import SCOPE_SECRET_ROTATION, LWACredentials
 from . import endpoints
+from .amazon_errors import amazon_errors
 
 SECRET_LIFETIME_DAYS = 180
 CALLBACK_PATH = "/amazon_spapi/callback"
@@ -79,11 +80,9 @@ class AmazonSpapiApp(models.Model):
         """Prove client id and secret with a grantless token call (no seller involved)."""
         self.ensure_one()
         self.env["res.users"]._check_system(_("Only administrators can test client secrets."))
-        try:
+        with amazon_errors(lambda exc: _("Amazon refused the credentials of %(app)s: %(error)s",
+                                         app=self.name, error=exc)):
             self._lwa().grantless(SCOPE_SECRET_ROTATION)
-        except (LWAError, SPAPIError) as exc:
-            raise UserError(_("Amazon refused the credentials of %(app)s: %(error)s",
-                              app=self.name, error=exc)) from exc
         return self.env["amazon.account"]._notify_client(
             _("Amazon accepted the client id and secret of %s.", self.name))
 

@@ -16,7 +16,7 @@ class AmazonSpapiToken(models.Model):
 
     account_id = fields.Integer(required=True, index=True)
     access_token = fields.Char(encrypted=True, password=True, groups="base.group_system", copy=False)
-    expires_at = fields.Datetime()
+    expires_at = fields.Datetime(microseconds=True)  # a wall second is minutes under a time-scaled sandbox
     refreshed_at = fields.Datetime()
     refresh_count = fields.Integer(help="LWA refresh calls made for this account")
 

@@ -8,21 +8,20 @@ system parameter                                default
 ``sale_amazon_spapi.endpoint_na``               https://sellingpartnerapi-na.amazon.com
 ``sale_amazon_spapi.endpoint_eu``               https://sellingpartnerapi-eu.amazon.com
 ``sale_amazon_spapi.endpoint_fe``               https://sellingpartnerapi-fe.amazon.com
-``sale_amazon_spapi.time_scale``                1 (only for a time-scaled Amazon sandbox)
 =============================================  =======================================
-"""
-import time
 
+Amazon's clock (``sale_amazon_spapi.time_scale``, for a time-scaled sandbox) is :mod:`.clock`'s.
+"""
 from ..spapi import Endpoints, LWAClient, RateLimiter, SPAPIClient
 from ..spapi.operations import DEFAULT_RATE_PLANS
+from .clock import TIME_SCALE_KEY, clock
 
 PREFIX = "sale_amazon_spapi."
 KEYS = ("lwa_token_url", "consent_base_url", "endpoint_na", "endpoint_eu", "endpoint_fe")
-TIME_SCALE_KEY = PREFIX + "time_scale"
 
 
 def _params(env) -> dict:
-    """This module's system parameters (``KEYS`` and the time scale), read in one query.
+    """This module's system parameters (``KEYS`` and the clock's), read in one query.
 
     The values ``sudo().get_param`` gives key by key (one query each, several
     times per consent callback); a missing key is absent from the dict.
@@ -56,31 +55,12 @@ def lwa_client(env, credentials) -> LWAClient:
     return LWAClient(credentials, token_url=endpoints(env).lwa_token_url)
 
 
-def time_scale(env, params: dict | None = None) -> float:
-    """How much faster than real time Amazon's clock runs: 1 except against a time-scaled sandbox."""
-    if params is None:
-        raw = env["ir.config_parameter"].sudo().get_param(TIME_SCALE_KEY) or "1"
-    else:
-        raw = params.get(TIME_SCALE_KEY) or "1"
-    try:
-        scale = float(raw)
-    except ValueError:
-        raise ValueError(f"system parameter {TIME_SCALE_KEY} must be a number, not {raw!r}") from None
-    return scale if scale > 0 else 1.0
-
-
 def spapi_client(env, region: str, token_provider, selling_partner_id: str, rate_store=None) -> SPAPIClient:
     """A client for one seller in one region, paced by the shared buckets for slow operations."""
     stores = {}
     if rate_store is not None:
         stores = {name: rate_store for name, plan in DEFAULT_RATE_PLANS.items() if plan.rate < 0.1}
     params = _params(env)
-    scale = time_scale(env, params)
-    if scale == 1.0:
-        limiter = RateLimiter(DEFAULT_RATE_PLANS, stores=stores)
-    else:
-        # buckets counted in the sandbox's (faster) seconds, waits slept in real ones
-        limiter = RateLimiter(DEFAULT_RATE_PLANS, stores=stores, clock=lambda: time.time() * scale,
-                              sleep=lambda seconds: time.sleep(seconds / scale), latency=0.05 * scale)
+    limiter = RateLimiter(DEFAULT_RATE_PLANS, stores=stores, **clock(env, params).limiter_options())
     return SPAPIClient(endpoints(env, params).host(region), token_provider, limiter,
                        selling_partner_id=selling_partner_id)

@@ -11,6 +11,7 @@ tested alone against fakes or the local Amazon sandbox. One concept per module:
 * :mod:`.ratelimit` — token buckets per (operation, selling partner) over a
   pluggable :class:`RateStore`;
 * :mod:`.transport` — the only HTTP code; never logs tokens or bodies;
+* :mod:`.retry` — :class:`RetryPolicy` and the one retry loop (SP-API calls, LWA refreshes);
 * :mod:`.client` — :class:`SPAPIClient`: pacing, retries, refresh on 403;
 * :mod:`.operations` — every operation declared once with its usage plan;
 * :mod:`.sellers`, :mod:`.orders`, :mod:`.application_management` — one class per API;
@@ -32,7 +33,7 @@ Typical use::
         orders = [normalize_order(o) for o in page.orders]
 """
 from .application_management import ApplicationManagementAPI
-from .client import AccessTokenProvider, RetryPolicy, SPAPIClient
+from .client import AccessTokenProvider, SPAPIClient
 from .endpoints import (
     LWA_TOKEN_URL,
     MARKETPLACES,
@@ -96,6 +97,7 @@ from .processing_reports import (
     parse_xml_report,
 )
 from .ratelimit import MemoryRateStore, RateLimiter, RatePlan, RateStore
+from .retry import RetryPolicy, call_with_retries
 from .sellers import MarketplaceParticipation, SellersAPI
 from .transport import Request, RequestsTransport, Response, Transport
 
@@ -114,7 +116,7 @@ __all__ = [
     "LWATemporaryError", "Marketplace", "MarketplaceParticipation", "MemoryRateStore",
     "NotFound", "Operation", "OrderDataError", "OrdersAPI", "OrdersPage", "PermanentError",
     "QuotaExceeded", "RateLimiter", "RatePlan", "RateStore", "Region", "Request",
-    "RequestsTransport", "Response", "RetryPolicy", "RetryableError", "SPAPIClient",
+    "RequestsTransport", "Response", "RetryPolicy", "RetryableError", "SPAPIClient", "call_with_retries",
     "SPAPIError", "SearchOrdersQuery", "SellersAPI", "ServerError", "Transport",
     "TransportError", "marketplace", "normalize_order", "region_of",
 ]

@@ -18,7 +18,6 @@ import logging
 import random
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -26,6 +25,7 @@ from .errors import AccessDenied, QuotaExceeded, SPAPIError, spapi_error
 from .lwa import utcnow
 from .operations import DEFAULT_RATE_PLANS, Operation
 from .ratelimit import RateLimiter
+from .retry import RetryPolicy, call_with_retries
 from .transport import (
     Request,
     RequestsTransport,
@@ -47,24 +47,6 @@ class AccessTokenProvider(Protocol):
     """
 
     def __call__(self, force_refresh: bool = False) -> str: ...
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """Retries of retryable failures: attempts in all, and the backoff curve.
-
-    The n-th retry waits ``min(max_delay, base_delay * 2**(n-1))`` shrunk by a
-    random share of up to ``jitter`` (so clients do not retry in lockstep).
-    """
-
-    max_attempts: int = 5
-    base_delay: float = 1.0
-    max_delay: float = 300.0
-    jitter: float = 0.5
-
-    def backoff(self, failures: int, rand: float) -> float:
-        delay = min(self.max_delay, self.base_delay * 2 ** (failures - 1))
-        return delay * (1.0 - self.jitter * rand)
 
 
 def build_request(
@@ -153,40 +135,48 @@ class SPAPIClient:
     ) -> Response:
         """Execute ``operation`` and return its 2xx answer, or raise an :class:`SPAPIError`."""
         key = self.bucket_key
-        failures = 0
-        refreshed = force_refresh = False
-        while True:
-            token = self._tokens(force_refresh=force_refresh)
-            force_refresh = False
-            # Pace last, right before sending: Amazon counts the call on arrival.
-            self._limiter.acquire(operation.name, key)
-            request = build_request(self.base_url, operation, token, self._agent, self._now(),
-                                    path_params=path_params, params=params, json=json)
+        refreshed = False
+        token_error = None  # the provider's own failures (LWA) are not retried here
+
+        def token(force_refresh: bool) -> str:
+            nonlocal token_error
             try:
-                response = self._transport(request)
-            except TransportError as exc:
-                exc.operation = exc.operation or operation.name
-                error: SPAPIError = exc
-            else:
-                self._limiter.update_rate(operation.name, key, response.rate_limit)
-                if response.ok:
-                    return response
-                error = error_from_response(operation.name, response)
-                if isinstance(error, AccessDenied) and not refreshed:
-                    # Usually an access token that expired or was revoked early.
-                    refreshed = force_refresh = True
-                    _logger.info("%s: access denied, retrying once with a new access token",
-                                 operation.name)
-                    continue
-            if not error.retryable:
-                raise error
-            failures += 1
-            if failures >= self._retry.max_attempts:
-                raise error
-            delay = self._delay(operation, key, error, failures)
-            _logger.warning("%s: %s; retry %d/%d in %.1f s", operation.name, error,
-                            failures, self._retry.max_attempts - 1, delay)
-            self._sleep(delay)
+                return self._tokens(force_refresh=force_refresh)
+            except SPAPIError as exc:
+                token_error = exc
+                raise
+
+        def attempt() -> Response:
+            nonlocal refreshed
+            try:
+                return self._send(operation, key, token(False), path_params, params, json)
+            except AccessDenied:
+                if refreshed:
+                    raise
+                # Usually an access token that expired or was revoked early: once per call.
+                refreshed = True
+                _logger.info("%s: access denied, retrying once with a new access token", operation.name)
+                return self._send(operation, key, token(True), path_params, params, json)
+
+        return call_with_retries(attempt, self._retry, operation.name, sleep=self._sleep,
+                                 delay=lambda error, failures: self._delay(operation, key, error, failures),
+                                 retryable=lambda error: error is not token_error and error.retryable)
+
+    def _send(self, operation: Operation, key: str, token: str, path_params, params, json) -> Response:
+        """One paced request with ``token``: its answer (2xx) or its :class:`SPAPIError`."""
+        # Pace last, right before sending: Amazon counts the call on arrival.
+        self._limiter.acquire(operation.name, key)
+        request = build_request(self.base_url, operation, token, self._agent, self._now(),
+                                path_params=path_params, params=params, json=json)
+        try:
+            response = self._transport(request)
+        except TransportError as exc:
+            exc.operation = exc.operation or operation.name
+            raise
+        self._limiter.update_rate(operation.name, key, response.rate_limit)
+        if response.ok:
+            return response
+        raise error_from_response(operation.name, response)
 
     def call_json(self, operation: Operation, **kwargs: Any) -> Any:
         """:meth:`call` and decode the JSON body (``None`` when empty)."""

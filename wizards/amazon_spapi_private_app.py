@@ -10,7 +10,8 @@ from coquiapps import _, fields, models
 from coquiapps.exceptions import UserError
 
 from ..models import endpoints
-from ..spapi import LWACredentials, LWAError, SPAPIError
+from ..models.amazon_errors import amazon_errors
+from ..spapi import LWACredentials
 
 
 class AmazonSpapiPrivateApp(models.TransientModel):
@@ -55,12 +56,9 @@ class AmazonSpapiPrivateApp(models.TransientModel):
         # before calling Amazon: another seller than the account's, or a seller linked elsewhere
         account._sp_check_seller(spid)
         lwa = endpoints.lwa_client(self.env, LWACredentials(client_id, secret))
-        try:
+        with amazon_errors(lambda exc: _("Amazon could not be reached (%s); nothing was saved.", exc),
+                           refused=lambda exc: _("Amazon refused these credentials (%s); nothing was saved.", exc)):
             access = lwa.refresh(token_text)
-        except LWAError as exc:
-            raise UserError(_("Amazon refused these credentials (%s); nothing was saved.", exc)) from exc
-        except SPAPIError as exc:
-            raise UserError(_("Amazon could not be reached (%s); nothing was saved.", exc)) from exc
         account._sp_verify_token_seller(access.value, spid)
         participations = account._sp_fetch_participations(access.value, spid)
         if not app:

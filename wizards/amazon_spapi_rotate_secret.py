@@ -6,7 +6,8 @@ from coquiapps import _, fields, models
 from coquiapps.exceptions import UserError
 
 from ..models import endpoints
-from ..spapi import SCOPE_SECRET_ROTATION, LWACredentials, LWAError, SPAPIError
+from ..models.amazon_errors import amazon_errors
+from ..spapi import SCOPE_SECRET_ROTATION, LWACredentials
 
 
 class AmazonSpapiRotateSecret(models.TransientModel):
@@ -28,10 +29,9 @@ class AmazonSpapiRotateSecret(models.TransientModel):
         secret = (self.new_secret or "").strip()
         if not secret:
             raise UserError(_("Please fill in: %s.", _("client secret")))
-        try:
+        with amazon_errors(lambda exc: _("Amazon did not accept the new secret (%s); the current one is kept.",
+                                         exc)):
             endpoints.lwa_client(self.env, LWACredentials(app.client_id, secret)).grantless(SCOPE_SECRET_ROTATION)
-        except (LWAError, SPAPIError) as exc:
-            raise UserError(_("Amazon did not accept the new secret (%s); the current one is kept.", exc)) from exc
         app.sudo().write({"client_secret": secret, "secret_issued_on": self.secret_issued_on or False})
         self.write({"new_secret": False})  # kept (encrypted) on the application only
         paused = app.account_ids.filtered(lambda a: a.sp_state == "error" and a.sp_has_refresh_token)

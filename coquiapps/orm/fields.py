@@ -286,15 +286,15 @@ def _to_date(value) -> dt.date:
     return dt.date.fromisoformat(str(value)[:10])
 
 
-def _to_datetime(value) -> dt.datetime:
+def _to_datetime(value, microseconds: bool = False) -> dt.datetime:
     if isinstance(value, dt.datetime):
         if value.tzinfo is not None:
             value = value.astimezone(dt.UTC).replace(tzinfo=None)
-        return value.replace(microsecond=0)
+        return value if microseconds else value.replace(microsecond=0)
     if isinstance(value, dt.date):
         return dt.datetime(value.year, value.month, value.day)
     text = str(value).strip().replace("T", " ").replace("Z", "+00:00")
-    return _to_datetime(dt.datetime.fromisoformat(text))
+    return _to_datetime(dt.datetime.fromisoformat(text), microseconds)
 
 
 class Date(Field):
@@ -323,10 +323,19 @@ class Date(Field):
 
 
 class Datetime(Field):
-    """A moment, stored in UTC without time zone (as Odoo does)."""
+    """A moment, stored in UTC without time zone (as Odoo does).
+
+    Whole seconds, unless ``microseconds=True``: then written and read to the
+    microsecond, as PostgreSQL keeps it (deadlines under a time-scaled clock).
+    """
 
     type = "datetime"
     column_type = "timestamp"
+    extra_args = {"microseconds"}
+
+    def _apply_args(self):
+        super()._apply_args()
+        self.microseconds = bool(self.args.get("microseconds", False))
 
     @staticmethod
     def now(*args) -> dt.datetime:
@@ -344,7 +353,7 @@ class Datetime(Field):
         if not value:
             return None
         try:
-            return _to_datetime(value)
+            return _to_datetime(value, self.microseconds)
         except ValueError:
             raise ValidationError(f"{self}: {value!r} is not a date and time") from None
 

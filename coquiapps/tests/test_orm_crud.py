@@ -33,6 +33,17 @@ def test_aware_datetime_is_stored_in_utc(Order):
     assert order.moment == dt.datetime(2024, 1, 1, 10, 0)
 
 
+def test_datetime_keeps_microseconds_where_asked(Order, env):
+    moment = dt.datetime(2024, 1, 1, 12, 0, 5, 250_001)
+    order = Order.create({"name": "us", "moment": moment})
+    assert order.moment == dt.datetime(2024, 1, 1, 12, 0, 5)  # whole seconds by default, as before
+    # ir.cron.trigger.call_at is declared with microseconds=True: written and read back to the microsecond
+    trigger = env["ir.cron.trigger"].create({"cron_id": env["ir.cron"].search([], limit=1).id, "call_at": moment})
+    trigger.write({"call_at": moment + dt.timedelta(microseconds=1)})
+    trigger.invalidate_model(["call_at"])
+    assert trigger.call_at == dt.datetime(2024, 1, 1, 12, 0, 5, 250_002)
+
+
 def test_required_field_is_enforced(Order):
     with pytest.raises(ValidationError, match="required"):
         Order.create({"sequence": 3})

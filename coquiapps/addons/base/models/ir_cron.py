@@ -111,4 +111,4 @@ class IrCronTrigger(models.Model):
     _log_access = False
 
     cron_id = fields.Many2one("ir.cron", required=True, ondelete="cascade", index=True)
-    call_at = fields.Datetime(required=True, index=True)
+    call_at = fields.Datetime(required=True, index=True, microseconds=True)
