@@ -4,19 +4,13 @@ from pathlib import Path
 import pytest
 
 from amazon_sandbox.testing import running
-from coquiapps.testing.browser import MARKS, chromium, served_app
+from coquiapps.testing.browser import MARKS, chromium
 
 from .spapi_world import new_world
 
 OUTPUT = Path(__file__).resolve().parents[1] / "test-output" / "spapi"
 
 pytestmark = MARKS
-
-
-@pytest.fixture(scope="module")
-def server():
-    with served_app() as url:
-        yield url
 
 
 @pytest.fixture(scope="module")

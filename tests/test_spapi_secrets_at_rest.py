@@ -27,19 +27,12 @@ from coquiapps.service import backup, pgtools
 from coquiapps.service import db as db_service
 from coquiapps.sql_db import postgres
 from coquiapps.testing import databases
-from coquiapps.testing.browser import served_app
 
 from .spapi_world import new_world
 
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 FORM_RE = re.compile(r'<form class="o_form[^"]*" method="post" action="([^"]+)"')
 LINK_RE = re.compile(r"https?://[^\s\"'<>]*/amazon_spapi/connect/([A-Za-z0-9_-]+)\?db=[\w.-]+")
-
-
-@pytest.fixture(scope="module")
-def server():
-    with served_app() as url:
-        yield url
 
 
 @pytest.fixture

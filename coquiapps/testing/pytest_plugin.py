@@ -98,6 +98,16 @@ def full_db() -> str:
     return databases.template(_installable_modules())
 
 
+@pytest.fixture(scope="module")
+def server():
+    """URL of the whole web application (web client, XML-RPC, JSON-RPC) served on 127.0.0.1
+    for the test module (a module defining its own ``server`` fixture uses that one)."""
+    from coquiapps.testing.browser import served_app
+
+    with served_app() as url:
+        yield url
+
+
 @pytest.fixture
 def env(full_db):
     """Superuser environment on the full database, rolled back after the test."""

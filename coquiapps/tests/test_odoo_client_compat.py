@@ -1,32 +1,14 @@
 """Odoo's own clients against a live server (issue 16): ``xmlrpc.client`` as in Odoo's External API
 documentation, and OdooRPC's idioms (``env.user.company_id.name``, ``env.ref``, ``read_group``...)."""
 import json
-import threading
 import urllib.request
 import xmlrpc.client
 
 import pytest
-from werkzeug.serving import make_server
 
 from coquiapps import sql_db
 from coquiapps.orm import SUPERUSER_ID, Environment, Registry
 from coquiapps.testing import databases
-
-
-@pytest.fixture(scope="module")
-def server():
-    """The whole web application (XML-RPC, JSON-RPC and the web session routes) on 127.0.0.1."""
-    from coquiapps.http import Application
-
-    httpd = make_server("127.0.0.1", 0, Application(), threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_port}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(5)
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,7 @@ import odoolib
 import pytest
 from odoolib.tools import AuthenticationError
 
-from coquiapps.tests.test_odoo_client_compat import compat_db, server  # noqa: F401  (module fixtures)
+from coquiapps.tests.test_odoo_client_compat import compat_db  # noqa: F401  (a module fixture)
 
 
 def connect(server, db, protocol, password="admin"):  # noqa: F811

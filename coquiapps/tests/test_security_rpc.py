@@ -15,7 +15,6 @@ from coquiapps import sql_db
 from coquiapps.orm import SUPERUSER_ID, Environment, Registry
 from coquiapps.service import rpc
 from coquiapps.testing import databases
-from coquiapps.testing.browser import served_app
 
 PASSWORD = "sales-pw"
 
@@ -46,12 +45,6 @@ def world(full_db):
         ids = {"main": main.id, "other": other.id, "salesman": salesman.id,
                "partner": partner.id, "order": order.id}
     return db, ids
-
-
-@pytest.fixture(scope="module")
-def server():
-    with served_app() as url:
-        yield url
 
 
 def _object(server):

@@ -14,7 +14,7 @@ import zoneinfo
 import pytest
 
 from amazon_sandbox.testing import running
-from coquiapps.testing.browser import MARKS, chromium, served_app
+from coquiapps.testing.browser import MARKS, chromium
 
 from ..spapi_world import new_world
 from .walk import TIMEZONES, Shots, admin_page
@@ -24,12 +24,6 @@ pytestmark = MARKS
 ACCOUNT = "Amazon US (MWS)"
 # orders Amazon holds around the switch-off (seconds from it); those before must stay out
 OFFSETS = [-3 * 3600, -600, -60, -4, -1, 0, 1, 4, 60]
-
-
-@pytest.fixture(scope="module")
-def server():
-    with served_app() as url:
-        yield url
 
 
 @pytest.fixture(scope="module")

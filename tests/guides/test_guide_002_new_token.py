@@ -13,7 +13,7 @@ import datetime as dt
 
 import pytest
 
-from coquiapps.testing.browser import MARKS, chromium, served_app
+from coquiapps.testing.browser import MARKS, chromium
 
 from .sandbox_walk import (
     click_button,
@@ -29,12 +29,6 @@ pytestmark = [*MARKS, pytest.mark.slow]
 
 PARENT = "Amazon US"
 CHILD = "Amazon US (Coqui West)"
-
-
-@pytest.fixture(scope="module")
-def server():
-    with served_app() as url:
-        yield url
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ outcomes are checked in the database.
 """
 import pytest
 
-from coquiapps.testing.browser import MARKS, chromium, served_app
+from coquiapps.testing.browser import MARKS, chromium
 
 from .sandbox_walk import (
     click_button,
@@ -28,12 +28,6 @@ ACCOUNT = "Amazon US (private app)"
 OTHER = "Amazon US (second store)"
 APP = "Our private app"
 WEEK = 7 * 24 * 3600
-
-
-@pytest.fixture(scope="module")
-def server():
-    with served_app() as url:
-        yield url
 
 
 @pytest.fixture(scope="module")

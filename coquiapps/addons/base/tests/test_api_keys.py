@@ -15,7 +15,7 @@ from coquiapps import sql_db
 from coquiapps.orm import SUPERUSER_ID, Environment, Registry
 from coquiapps.service import throttle
 from coquiapps.testing import databases
-from coquiapps.testing.browser import MARKS, chromium, login, served_app
+from coquiapps.testing.browser import MARKS, chromium, login
 
 OUTPUT = Path(__file__).resolve().parents[4] / "test-output" / "base"
 
@@ -24,12 +24,6 @@ OUTPUT = Path(__file__).resolve().parents[4] / "test-output" / "base"
 def db(base_db):
     """A private copy of the base database: the calls commit."""
     return databases.copy_of(base_db, "apikeys")
-
-
-@pytest.fixture(scope="module")
-def server():
-    with served_app() as url:
-        yield url
 
 
 def proxy(server, service):

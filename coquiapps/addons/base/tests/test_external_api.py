@@ -10,18 +10,11 @@ import xmlrpc.client
 import pytest
 
 from coquiapps.testing import databases
-from coquiapps.testing.browser import served_app
 
 
 @pytest.fixture(scope="module")
 def db(base_db):
     return databases.copy_of(base_db, "extapi")
-
-
-@pytest.fixture(scope="module")
-def server():
-    with served_app() as url:
-        yield url
 
 
 @pytest.fixture(scope="module")

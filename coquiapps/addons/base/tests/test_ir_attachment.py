@@ -8,15 +8,8 @@ import pytest
 from coquiapps import sql_db
 from coquiapps.orm import SUPERUSER_ID, Environment, Registry
 from coquiapps.testing import databases
-from coquiapps.testing.browser import served_app
 
 CSV = b"sku,marketplace,default_code\nSKU-1,ATVPDKIKX0DER,MUG\n"
-
-
-@pytest.fixture(scope="module")
-def server():
-    with served_app() as url:
-        yield url
 
 
 @pytest.fixture(scope="module")

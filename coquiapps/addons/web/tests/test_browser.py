@@ -3,19 +3,12 @@ from pathlib import Path
 
 import pytest
 
-from coquiapps.testing.browser import MARKS, chromium, login, served_app
+from coquiapps.testing.browser import MARKS, chromium, login
 from coquiapps.tools import config
 
 OUTPUT = Path(__file__).resolve().parents[4] / "test-output"
 
 pytestmark = MARKS
-
-
-@pytest.fixture(scope="module")
-def server():
-    """The WSGI application served on 127.0.0.1 (a free port) by a thread."""
-    with served_app() as url:
-        yield url
 
 
 @pytest.fixture(scope="module")

@@ -10,17 +10,10 @@ import requests
 from coquiapps import sql_db
 from coquiapps.orm import SUPERUSER_ID, Environment, Registry
 from coquiapps.testing import databases
-from coquiapps.testing.browser import served_app
 
 TOKEN_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 CSV = "sku,marketplace,default_code\nSKÜ-1,ATVPDKIKX0DER,MUG\n".encode()
 ODD_NAME = 'résumé "q1"; ../../etc/passwd\r\nSet-Cookie: x=1.csv'
-
-
-@pytest.fixture(scope="module")
-def server():
-    with served_app() as url:
-        yield url
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from coquiapps import http, sql_db
 from coquiapps.http import routing
 from coquiapps.orm import SUPERUSER_ID, Environment, Registry
 from coquiapps.testing import databases
-from coquiapps.testing.browser import CHROMIUM, chromium, login, served_app
+from coquiapps.testing.browser import CHROMIUM, chromium, login
 from coquiapps.testing.http_session import HttpSession
 
 PROBE = "web.csrf_probe"
@@ -32,12 +32,6 @@ def attack_db(base_db):
         env["res.users"].create({"name": "Plain", "login": "plain", "password": "plain-pw",
                                  "groups_id": [(6, 0, [env.ref("base.group_user").id])]})
     return name
-
-
-@pytest.fixture(scope="module")
-def server():
-    with served_app() as url:
-        yield url
 
 
 def probe_value(db, key=PROBE):
