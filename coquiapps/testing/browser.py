@@ -40,6 +40,8 @@ def served_app(config=None) -> Iterator[str]:
         yield f"http://127.0.0.1:{httpd.server_port}"
     finally:
         httpd.shutdown()
+        httpd.server_close()
+        thread.join(5)
 
 
 @contextlib.contextmanager

@@ -1,15 +1,12 @@
 """The database manager over real HTTP: restores only custom-format dumps; db_filter on every service."""
 import io
 import re
-import threading
 import xmlrpc.client
 import zipfile
 
 import pytest
 import requests
-from werkzeug.serving import make_server
 
-from coquiapps.http import Application
 from coquiapps.service import db
 from coquiapps.service import server as server_mod
 from coquiapps.testing import databases
@@ -17,19 +14,6 @@ from coquiapps.testing.master import set_master_password
 from coquiapps.tools import config
 
 TOKEN_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-@pytest.fixture(scope="module")
-def server():
-    httpd = make_server("127.0.0.1", 0, Application(), threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_port}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(5)
 
 
 @pytest.fixture

@@ -5,16 +5,13 @@ from several loopback addresses (127.0.0.x) to be different addresses.
 """
 import logging
 import re
-import threading
 import xmlrpc.client
 
 import pytest
 import requests
 from requests.adapters import HTTPAdapter
-from werkzeug.serving import make_server
 
 from coquiapps import sql_db
-from coquiapps.http import Application
 from coquiapps.orm import SUPERUSER_ID, Environment, Registry
 from coquiapps.service import throttle
 from coquiapps.testing import databases
@@ -47,19 +44,6 @@ def call(session, server, service, method, *params):
     answer = session.post(f"{server}/xmlrpc/2/{service}", data=xmlrpc.client.dumps(params, method),
                           headers={"Content-Type": "text/xml"}, timeout=60)
     return xmlrpc.client.loads(answer.content)[0][0]
-
-
-@pytest.fixture(scope="module")
-def server():
-    httpd = make_server("127.0.0.1", 0, Application(), threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_port}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(5)
 
 
 @pytest.fixture(scope="module")
